@@ -1,0 +1,140 @@
+"""Staff views of accounts. Secrets (password, PIN, code and token digests) are never shown."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    ChildProfile,
+    ConsentRecord,
+    Device,
+    GuardianInvitation,
+    Guardianship,
+    PairingCode,
+    ParentalControls,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["-date_joined"]
+    list_display = ["email", "display_name", "language", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "display_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = Guardianship
+    extra = 0
+    autocomplete_fields = ["guardian"]
+    readonly_fields = ["created_at"]
+
+
+class ParentalControlsInline(admin.StackedInline):
+    model = ParentalControls
+    can_delete = False
+    readonly_fields = ["updated_at", "updated_by"]
+    exclude = ["pin_hash"]
+
+
+@admin.register(ChildProfile)
+class ChildProfileAdmin(admin.ModelAdmin):
+    list_display = ["id", "display_name", "age", "grade", "language", "is_active", "created_at"]
+    list_filter = ["is_active", "language", "grade"]
+    search_fields = ["display_name", "guardianships__guardian__email"]
+    readonly_fields = ["created_at", "updated_at", "birth_date_estimated"]
+    inlines = [GuardianshipInline, ParentalControlsInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Guardianship)
+class GuardianshipAdmin(admin.ModelAdmin):
+    list_display = ["id", "guardian", "child", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["guardian__email", "child__display_name"]
+    autocomplete_fields = ["guardian", "child"]
+    readonly_fields = ["created_at"]
+    list_select_related = ["guardian", "child"]
+
+
+@admin.register(GuardianInvitation)
+class GuardianInvitationAdmin(admin.ModelAdmin):
+    list_display = ["id", "child", "email", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["accepted_at", "revoked_at"]
+    search_fields = ["email", "child__display_name", "invited_by__email"]
+    readonly_fields = ["child", "email", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+    exclude = ["token_digest"]
+    list_select_related = ["child", "invited_by"]
+
+
+@admin.register(ParentalControls)
+class ParentalControlsAdmin(admin.ModelAdmin):
+    list_display = [
+        "child",
+        "daily_minutes",
+        "weekly_minutes",
+        "session_minutes",
+        "safety_sensitivity",
+        "memory_enabled",
+        "updated_at",
+    ]
+    list_filter = ["safety_sensitivity", "education_enabled", "emotion_enabled", "stories_enabled", "voice_enabled"]
+    search_fields = ["child__display_name"]
+    readonly_fields = ["child", "updated_at", "updated_by", "pin_set"]
+    exclude = ["pin_hash"]
+    list_select_related = ["child"]
+
+    @admin.display(boolean=True, description=_("PIN set"))
+    def pin_set(self, obj: ParentalControls) -> bool:
+        return obj.pin_set
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Consent is evidence: staff can read it, never edit or delete it."""
+
+    list_display = ["id", "child", "scope", "guardian_email", "policy_version", "method", "granted_at", "withdrawn_at"]
+    list_filter = ["scope", "method", "policy_version", "withdrawn_at"]
+    search_fields = ["guardian_email", "child__display_name"]
+    date_hierarchy = "granted_at"
+    list_select_related = ["child"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "child", "created_at", "last_seen_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "child__display_name"]
+    readonly_fields = ["child", "paired_by", "created_at", "last_seen_at", "revoked_by"]
+    list_select_related = ["child"]
+
+
+@admin.register(PairingCode)
+class PairingCodeAdmin(admin.ModelAdmin):
+    list_display = ["id", "child", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["used_at"]
+    search_fields = ["child__display_name", "created_by__email"]
+    readonly_fields = ["child", "created_by", "created_at", "expires_at", "used_at", "device"]
+    exclude = ["code_digest"]
+    list_select_related = ["child", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

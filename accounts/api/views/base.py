@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.api.permissions import IsParent
+from accounts.models import ChildProfile
+from accounts.selectors import child_get_for_guardian
+from happy_partner.api.throttling import AnonymousThrottle, ChildThrottle, ParentThrottle
+
+DEFAULT_THROTTLES = [AnonymousThrottle, ParentThrottle, ChildThrottle]
+# Endpoints that take a secret (password, pairing code) get a tighter per-IP rate on top of the
+# lockouts in accounts.services.lockout.
+CREDENTIAL_THROTTLES = [*DEFAULT_THROTTLES, ScopedRateThrottle]
+
+
+def client_ip(request) -> str:
+    """The caller's address as the server saw it. Behind a proxy, configure it to set REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class GuardianChildMixin:
+    """Views under ``children/<id>/``: the caller must be one of the child's guardians (else 404)."""
+
+    permission_classes = [IsParent]
+
+    def get_child(self) -> ChildProfile:
+        if not hasattr(self, "_child"):
+            self._child = child_get_for_guardian(user=self.request.user, child_id=self.kwargs["child_id"])
+        return self._child

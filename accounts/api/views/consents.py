@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts.api.serializers import ConsentCreateSerializer, ConsentSerializer
+from accounts.api.views.base import GuardianChildMixin
+from accounts.models import ConsentMethod, ConsentRecord
+from accounts.selectors import consent_get_for_child, consents_for_child
+from accounts.services.consent import consent_grant, consent_withdraw
+from happy_partner.api.pagination import NewestFirstCursorPagination
+
+
+class ConsentPagination(NewestFirstCursorPagination):
+    ordering = ("-granted_at", "-id")
+
+
+class ConsentListView(GuardianChildMixin, GenericAPIView):
+    queryset = ConsentRecord.objects.none()  # for the schema generator; real rows come from selectors
+    serializer_class = ConsentSerializer
+    pagination_class = ConsentPagination
+
+    @extend_schema(responses={200: ConsentSerializer(many=True)}, tags=["consent"])
+    def get(self, request, child_id: int):
+        page = self.paginate_queryset(consents_for_child(child=self.get_child()))
+        return self.get_paginated_response(ConsentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ConsentCreateSerializer,
+        responses={201: ConsentSerializer, 200: ConsentSerializer},
+        tags=["consent"],
+        description="Grant a scope. 201 when recorded now, 200 when that scope was already active.",
+    )
+    def post(self, request, child_id: int):
+        serializer = ConsentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record, created = consent_grant(
+            acting_user=request.user, child=self.get_child(), method=ConsentMethod.API, **serializer.validated_data
+        )
+        return Response(
+            ConsentSerializer(record).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ConsentWithdrawView(GuardianChildMixin, GenericAPIView):
+    serializer_class = ConsentSerializer
+
+    @extend_schema(request=None, responses={200: ConsentSerializer}, tags=["consent"])
+    def post(self, request, child_id: int, consent_id: int):
+        consent = consent_get_for_child(child=self.get_child(), consent_id=consent_id)
+        return Response(ConsentSerializer(consent_withdraw(acting_user=request.user, consent=consent)).data)

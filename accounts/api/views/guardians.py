@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts.api.permissions import IsParent
+from accounts.api.serializers import (
+    ChildSerializer,
+    GuardianshipSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+)
+from accounts.api.views.base import GuardianChildMixin
+from accounts.models import GuardianInvitation, Guardianship
+from accounts.selectors import child_get_for_guardian, guardianships_for_child, invitations_for_child
+from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create, invitation_revoke
+from happy_partner.api.errors import not_found
+
+
+class GuardianListView(GuardianChildMixin, GenericAPIView):
+    queryset = Guardianship.objects.none()  # for the schema generator; real rows come from selectors
+    serializer_class = GuardianshipSerializer
+
+    @extend_schema(responses={200: GuardianshipSerializer(many=True)}, tags=["guardians"])
+    def get(self, request, child_id: int):
+        page = self.paginate_queryset(guardianships_for_child(child=self.get_child()))
+        return self.get_paginated_response(GuardianshipSerializer(page, many=True).data)
+
+
+class GuardianDetailView(GuardianChildMixin, GenericAPIView):
+    serializer_class = GuardianshipSerializer
+
+    @extend_schema(responses={204: None}, tags=["guardians"])
+    def delete(self, request, child_id: int, guardianship_id: int):
+        guardianship = guardianships_for_child(child=self.get_child()).filter(pk=guardianship_id).first()
+        if guardianship is None:
+            raise not_found(_("No such guardian."))
+        guardianship_remove(acting_user=request.user, guardianship=guardianship)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListView(GuardianChildMixin, GenericAPIView):
+    queryset = GuardianInvitation.objects.none()  # for the schema generator; real rows come from selectors
+    serializer_class = InvitationSerializer
+
+    @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["guardians"])
+    def get(self, request, child_id: int):
+        page = self.paginate_queryset(invitations_for_child(child=self.get_child()))
+        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
+        tags=["guardians"],
+        description="Owner only. The invitee receives an e-mail with a one-time token (valid 7 days).",
+    )
+    def post(self, request, child_id: int):
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, _token = invitation_create(
+            acting_user=request.user, child=self.get_child(), email=serializer.validated_data["email"]
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeView(GuardianChildMixin, GenericAPIView):
+    serializer_class = InvitationSerializer
+
+    @extend_schema(request=None, responses={200: InvitationSerializer}, tags=["guardians"])
+    def post(self, request, child_id: int, invitation_id: int):
+        invitation = invitations_for_child(child=self.get_child()).filter(pk=invitation_id).first()
+        if invitation is None:
+            raise not_found(_("No such invitation."))
+        return Response(InvitationSerializer(invitation_revoke(acting_user=request.user, invitation=invitation)).data)
+
+
+class InvitationAcceptView(GenericAPIView):
+    permission_classes = [IsParent]
+    serializer_class = InvitationAcceptSerializer
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={200: ChildSerializer}, tags=["guardians"])
+    def post(self, request):
+        serializer = InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        guardianship = invitation_accept(acting_user=request.user, token=serializer.validated_data["token"])
+        return Response(ChildSerializer(child_get_for_guardian(user=request.user, child_id=guardianship.child_id)).data)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models.children import ChildProfile
+
+
+class Device(models.Model):
+    """A child's app or gadget, paired by a guardian. Its tokens work only while it is not revoked."""
+
+    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="devices")
+    name = models.CharField(_("name"), max_length=60)
+    paired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("paired at"), default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        indexes = [models.Index(fields=["child", "-created_at"], name="device_child_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (child {self.child_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class PairingCode(models.Model):
+    """A 6-digit, single-use, 10-minute code a device trades for a child-scoped token pair.
+
+    Only a keyed digest of the code is stored. At most one unused code per digest exists, so a
+    code identifies exactly one child.
+    """
+
+    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="pairing_codes")
+    code_digest = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    device = models.OneToOneField(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("pairing code")
+        verbose_name_plural = _("pairing codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_digest"], condition=Q(used_at__isnull=True), name="pairing_code_unused_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="pairing_code_expiry")]
+
+    def __str__(self) -> str:
+        return f"pairing code #{self.pk} for child {self.child_id}"

@@ -1,0 +1,29 @@
+"""The identity a child device acts as: not a User, so no parent permission can ever apply to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accounts.models import ChildProfile, Device
+
+
+@dataclass(frozen=True)
+class ChildPrincipal:
+    child: ChildProfile
+    device: Device
+    is_authenticated: bool = field(default=True, init=False)
+    is_anonymous: bool = field(default=False, init=False)
+    is_active: bool = field(default=True, init=False)
+    is_staff: bool = field(default=False, init=False)
+    is_superuser: bool = field(default=False, init=False)
+
+    @property
+    def pk(self) -> str:
+        return f"device:{self.device.pk}"
+
+    @property
+    def child_id(self) -> int:
+        return self.child.pk
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return False

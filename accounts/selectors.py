@@ -1,0 +1,106 @@
+"""Reads of the accounts app. Every parent-facing query of a child goes through here, so a
+foreign child is invisible (404) in one place rather than checked in each view."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from accounts.models import (
+    ChildProfile,
+    ConsentRecord,
+    ConsentScope,
+    Device,
+    GuardianInvitation,
+    GuardianRole,
+    Guardianship,
+    ParentalControls,
+    User,
+)
+from happy_partner.api.errors import ApplicationError, not_found
+
+
+def children_for_guardian(*, user: User) -> QuerySet[ChildProfile]:
+    """The children ``user`` guards, each with ``my_role`` and its ``active_consents`` loaded."""
+    return (
+        ChildProfile.objects.filter(guardianships__guardian=user)
+        .annotate(my_role=F("guardianships__role"))
+        .prefetch_related(
+            Prefetch(
+                "consents", queryset=ConsentRecord.objects.filter(withdrawn_at__isnull=True), to_attr="active_consents"
+            )
+        )
+    )
+
+
+def child_get_for_guardian(*, user: User, child_id: int | str) -> ChildProfile:
+    """The child if ``user`` is one of its guardians; otherwise 404, never revealing it exists."""
+    try:
+        return children_for_guardian(user=user).get(pk=int(child_id))
+    except (ChildProfile.DoesNotExist, ValueError, TypeError):
+        raise not_found(_("No such child.")) from None
+
+
+def guardian_role(*, user: User, child: ChildProfile) -> str | None:
+    return Guardianship.objects.filter(guardian=user, child=child).values_list("role", flat=True).first()
+
+
+def guardian_require_owner(*, user: User, child: ChildProfile) -> None:
+    if guardian_role(user=user, child=child) != GuardianRole.OWNER:
+        raise ApplicationError(
+            code="owner_required",
+            message=_("Only the child's owner guardian can do this."),
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def guardianships_for_child(*, child: ChildProfile) -> QuerySet[Guardianship]:
+    return Guardianship.objects.filter(child=child).select_related("guardian")
+
+
+def consents_for_child(*, child: ChildProfile) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.filter(child=child)
+
+
+def consent_is_active(*, child_id: int, scope: ConsentScope | str) -> bool:
+    return ConsentRecord.objects.filter(child_id=child_id, scope=scope, withdrawn_at__isnull=True).exists()
+
+
+def active_consent_scopes(*, child: ChildProfile) -> list[str]:
+    return sorted(ConsentRecord.objects.filter(child=child, withdrawn_at__isnull=True).values_list("scope", flat=True))
+
+
+def devices_for_child(*, child: ChildProfile) -> QuerySet[Device]:
+    return Device.objects.filter(child=child)
+
+
+def device_get_for_child(*, child: ChildProfile, device_id: int | str) -> Device:
+    try:
+        return devices_for_child(child=child).get(pk=int(device_id))
+    except (Device.DoesNotExist, ValueError, TypeError):
+        raise not_found(_("No such device.")) from None
+
+
+def invitations_for_child(*, child: ChildProfile) -> QuerySet[GuardianInvitation]:
+    return GuardianInvitation.objects.filter(child=child).select_related("invited_by", "accepted_by")
+
+
+def consent_get_for_child(*, child: ChildProfile, consent_id: int | str) -> ConsentRecord:
+    try:
+        return consents_for_child(child=child).get(pk=int(consent_id))
+    except (ConsentRecord.DoesNotExist, ValueError, TypeError):
+        raise not_found(_("No such consent record.")) from None
+
+
+def child_features(*, child: ChildProfile) -> dict[str, bool]:
+    """What the child's app may offer: switched on by a guardian and, where needed, consented to."""
+    controls = ParentalControls.objects.get(child=child)
+    scopes = set(active_consent_scopes(child=child))
+    return {
+        "education": controls.education_enabled,
+        "emotion": controls.emotion_enabled and ConsentScope.EMOTION_COMPANION in scopes,
+        "stories": controls.stories_enabled,
+        "voice": controls.voice_enabled and ConsentScope.VOICE in scopes,
+        "memory": controls.memory_enabled and ConsentScope.MEMORY in scopes,
+    }

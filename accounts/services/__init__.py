@@ -1,0 +1,1 @@
+"""State-changing operations of the accounts app. Views call these; they hold the rules."""

@@ -1,0 +1,85 @@
+"""Sign-in, token rotation and sign-out for parents and child devices."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import Device, User
+from accounts.models.users import UserManager
+from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
+from accounts.tokens import SCOPE_CHILD, SCOPE_PARENT, ChildRefreshToken, ParentRefreshToken, token_pair
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
+    """E-mail + password → a parent token pair. Locked per account and per IP after failures."""
+    email = UserManager.normalize_email_address(email)
+    lockout_check(kind="login_ip", key=ip)
+    lockout_check(kind="login_account", key=email)
+    user = authenticate(request=None, email=email, password=password)
+    if user is None:
+        lockout_record_failure(kind="login_ip", key=ip)
+        lockout_record_failure(kind="login_account", key=email)
+        raise ApplicationError(
+            code="invalid_credentials",
+            message=_("The e-mail address or password is not right."),
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
+    lockout_reset(kind="login_account", key=email)
+    update_last_login(None, user)
+    return token_pair(ParentRefreshToken.for_user(user))
+
+
+def _verified_refresh(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken(raw)
+    except TokenError as exc:
+        raise InvalidToken(str(exc)) from None
+
+
+def _device_revoked() -> ApplicationError:
+    return ApplicationError(
+        code="device_revoked",
+        message=_("This device has been removed by a parent. Ask a parent to pair it again."),
+        status_code=status.HTTP_401_UNAUTHORIZED,
+    )
+
+
+@transaction.atomic
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate a refresh token: the old one is blacklisted, a new pair of the same scope returned."""
+    token = _verified_refresh(refresh)
+    scope = token.get("scope")
+    if scope == SCOPE_CHILD:
+        device = Device.objects.filter(pk=token.get("device_id"), child_id=token.get("child_id")).first()
+        if device is None or not device.is_active:
+            raise _device_revoked()
+        lifetime = ChildRefreshToken.lifetime
+    elif scope == SCOPE_PARENT:
+        if not User.objects.filter(pk=token.get("user_id"), is_active=True).exists():
+            raise InvalidToken(_("No active account found for the given token."))
+        lifetime = ParentRefreshToken.lifetime
+    else:
+        raise InvalidToken(_("Token has no valid scope."))
+    token.blacklist()
+    token.set_jti()
+    token.set_exp(lifetime=lifetime)
+    token.set_iat()
+    token.outstand()
+    return token_pair(token)
+
+
+def token_logout(*, refresh: str) -> None:
+    """Blacklist a refresh token (parent or device). Its access token expires on its own soon."""
+    token = _verified_refresh(refresh)
+    token.blacklist()

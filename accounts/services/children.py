@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    ChildProfile,
+    ConsentMethod,
+    ConsentScope,
+    GuardianRole,
+    Guardianship,
+    ParentalControls,
+    User,
+)
+from accounts.selectors import guardian_require_owner
+from accounts.services.consent import consent_grant
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+CHILD_EDITABLE_FIELDS = ("display_name", "birth_date", "grade", "language", "interests", "avatar", "is_active")
+
+
+def birth_date_from_age(*, age: int, today: date) -> date:
+    """A birth date for a parent who gave only an age: exactly ``age`` years ago, so the age stays
+    right for the next year; the profile is marked as estimated so a parent can correct it."""
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - age, day=28)
+
+
+def _check_age(birth_date: date) -> None:
+    today = timezone.localdate()
+    if birth_date > today:
+        raise ApplicationError(
+            code="invalid",
+            message=_("Some fields are not valid."),
+            fields={"birth_date": [_("The birth date cannot be in the future.")]},
+        )
+    age = ChildProfile.age_on(birth_date, today)
+    if not ChildProfile.MIN_AGE <= age <= ChildProfile.MAX_AGE:
+        raise ApplicationError(
+            code="invalid",
+            message=_("Some fields are not valid."),
+            fields={
+                "birth_date": [
+                    _("Happy Partner is made for children aged %(min)d to %(max)d.")
+                    % {"min": ChildProfile.MIN_AGE, "max": ChildProfile.MAX_AGE}
+                ]
+            },
+        )
+
+
+@transaction.atomic
+def child_create(
+    *,
+    acting_user: User,
+    display_name: str,
+    birth_date: date | None = None,
+    age: int | None = None,
+    grade: int | None = None,
+    language: str | None = None,
+    interests: list[str] | None = None,
+    avatar: str | None = None,
+    consent_scopes: list[str],
+    policy_version: str | None = None,
+    consent_method: str = ConsentMethod.API,
+) -> ChildProfile:
+    """Create a child with its owner guardianship, default controls and the consents given.
+
+    Consent to ``chat`` is the minimum: without it the product can do nothing for the child.
+    """
+    if ConsentScope.CHAT not in consent_scopes:
+        raise ApplicationError(
+            code="consent_required",
+            message=_("Consent to chat is needed to add a child."),
+            fields={"consent_scopes": [_('Include "chat".')]},
+        )
+    estimated = birth_date is None
+    if birth_date is None:
+        if age is None:
+            raise ApplicationError(
+                code="invalid",
+                message=_("Some fields are not valid."),
+                fields={"birth_date": [_("Give a birth date or an age.")]},
+            )
+        birth_date = birth_date_from_age(age=age, today=timezone.localdate())
+    _check_age(birth_date)
+
+    child = ChildProfile(
+        display_name=display_name.strip(),
+        birth_date=birth_date,
+        birth_date_estimated=estimated,
+        grade=grade,
+        interests=interests or [],
+    )
+    if language:
+        child.language = language
+    if avatar:
+        child.avatar = avatar
+    child.full_clean()
+    child.save()
+    Guardianship.objects.create(guardian=acting_user, child=child, role=GuardianRole.OWNER)
+    ParentalControls.objects.create(child=child, updated_by=acting_user)
+    for scope in dict.fromkeys(consent_scopes):
+        consent_grant(
+            acting_user=acting_user, child=child, scope=scope, policy_version=policy_version, method=consent_method
+        )
+    logger.info("child created child_id=%s by user_id=%s", child.pk, acting_user.pk)
+    return child
+
+
+@transaction.atomic
+def child_update(*, acting_user: User, child: ChildProfile, data: dict[str, Any]) -> ChildProfile:
+    unknown = set(data) - set(CHILD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "birth_date" in data:
+        _check_age(data["birth_date"])
+        child.birth_date_estimated = False
+    for name, value in data.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    logger.info("child updated child_id=%s by user_id=%s fields=%s", child.pk, acting_user.pk, sorted(data))
+    return child
+
+
+@transaction.atomic
+def child_delete(*, acting_user: User, child: ChildProfile) -> None:
+    """Delete a child and everything stored about them (guardianships, controls, consents, devices).
+
+    Only the owner guardian may do this; later capabilities (messages, audio, archives) hang off
+    the child with cascading keys or extend this service, so nothing about the child survives.
+    """
+    guardian_require_owner(user=acting_user, child=child)
+    child_id = child.pk
+    child.delete()
+    logger.info("child deleted child_id=%s by user_id=%s", child_id, acting_user.pk)

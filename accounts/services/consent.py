@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ChildProfile, ConsentMethod, ConsentRecord, ConsentScope, User
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def consent_grant(
+    *,
+    acting_user: User,
+    child: ChildProfile,
+    scope: str,
+    policy_version: str | None = None,
+    method: str = ConsentMethod.API,
+) -> tuple[ConsentRecord, bool]:
+    """Record a guardian's consent. Granting a scope that is already active returns that record.
+
+    The consent must be to the policy in force: a client that showed an older policy text is
+    refused, so the record always says what the parent actually agreed to.
+    """
+    if scope not in ConsentScope.values:
+        raise ApplicationError(
+            code="invalid", message=_("Some fields are not valid."), fields={"scope": [_("Unknown consent scope.")]}
+        )
+    current = settings.CONSENT_POLICY_VERSION
+    if policy_version is not None and policy_version != current:
+        raise ApplicationError(
+            code="policy_outdated",
+            message=_("The privacy policy has changed. Please read version %(version)s and try again.")
+            % {"version": current},
+            fields={"policy_version": [_("Must be %(version)s.") % {"version": current}]},
+            status_code=409,
+        )
+    existing = ConsentRecord.objects.filter(child=child, scope=scope, withdrawn_at__isnull=True).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = ConsentRecord.objects.create(
+                child=child,
+                guardian=acting_user,
+                guardian_email=acting_user.email,
+                scope=scope,
+                policy_version=current,
+                method=method,
+            )
+    except IntegrityError:  # granted concurrently
+        return ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at__isnull=True), False
+    logger.info("consent granted child_id=%s scope=%s by user_id=%s", child.pk, scope, acting_user.pk)
+    return record, True
+
+
+@transaction.atomic
+def consent_withdraw(*, acting_user: User, consent: ConsentRecord) -> ConsentRecord:
+    """Withdraw at once. Any guardian may withdraw any consent: the more careful adult wins."""
+    consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ApplicationError(
+            code="already_withdrawn", message=_("This consent was already withdrawn."), status_code=409
+        )
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = acting_user
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, acting_user.pk)
+    return consent

@@ -1,0 +1,26 @@
+"""Periodic clean-up: secrets that can no longer be used are not kept."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.models import GuardianInvitation, PairingCode
+
+logger = logging.getLogger(__name__)
+
+
+def credentials_purge_expired() -> dict[str, int]:
+    """Delete expired pairing codes and invitations (after a day's grace, for support questions)
+    and expired JWT records (expired tokens are rejected on their own, blacklisted or not)."""
+    now = timezone.now()
+    grace = now - timedelta(days=1)
+    codes, _ = PairingCode.objects.filter(expires_at__lt=grace).delete()
+    invitations, _ = GuardianInvitation.objects.filter(expires_at__lt=grace, accepted_at__isnull=True).delete()
+    tokens, _ = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    result = {"pairing_codes": codes, "invitations": invitations, "tokens": tokens}
+    logger.info("purged expired credentials %s", result)
+    return result

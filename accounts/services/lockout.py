@@ -1,0 +1,61 @@
+"""Lock a key (an account, an IP, a child's PIN) after repeated failures, counted in the cache.
+
+A locked caller gets 429 with the time it may try again, whether or not its next attempt would
+have been right, so guessing cannot continue through a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework import status
+
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def _keys(kind: str, key: str) -> tuple[str, str]:
+    return f"lockout:{kind}:fails:{key}", f"lockout:{kind}:until:{key}"
+
+
+def lockout_check(*, kind: str, key: str) -> None:
+    """Raise ``locked_out`` (429) while ``key`` is locked for ``kind``."""
+    _, until_key = _keys(kind, key)
+    until = cache.get(until_key)
+    if until is None:
+        return
+    remaining = int(until - time.time())
+    if remaining <= 0:
+        return
+    retry_at = datetime.fromtimestamp(until, tz=UTC)
+    raise ApplicationError(
+        code="locked_out",
+        message=_("Too many failed attempts. Try again at %(time)s.")
+        % {"time": retry_at.strftime("%Y-%m-%d %H:%M UTC")},
+        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(remaining)},
+    )
+
+
+def lockout_record_failure(*, kind: str, key: str) -> None:
+    limit, window = settings.LOCKOUT[kind]
+    fails_key, until_key = _keys(kind, key)
+    cache.add(fails_key, 0, timeout=window)
+    try:
+        failures = cache.incr(fails_key)
+    except ValueError:  # expired between add and incr
+        cache.set(fails_key, 1, timeout=window)
+        failures = 1
+    if failures >= limit:
+        cache.set(until_key, time.time() + window, timeout=window)
+        cache.delete(fails_key)
+        logger.warning("lockout engaged kind=%s", kind)
+
+
+def lockout_reset(*, kind: str, key: str) -> None:
+    cache.delete_many(list(_keys(kind, key)))

@@ -1,0 +1,1 @@
+"""Archives, retention, export and erasure arrive with the data lifecycle issue."""

@@ -1,0 +1,1 @@
+"""Speech-to-text, text-to-speech and voiceprints arrive with the audio issue."""

@@ -1,0 +1,1 @@
+"""Chat sessions, messages, safety events and memories arrive with the conversations issue."""

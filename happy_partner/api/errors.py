@@ -1,0 +1,133 @@
+"""The project's one error shape and the one exception type for expected failures.
+
+Every API error, whatever raised it, leaves as ``{"error": {"code", "message", "fields"}}``.
+Services raise :class:`ApplicationError`; DRF and Django exceptions are translated here, so no
+view needs its own try/except and no traceback reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework_simplejwt.exceptions import InvalidToken
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationError(Exception):
+    """An expected failure a client can act on: it carries its HTTP status and a stable code."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        status_code: int = status.HTTP_400_BAD_REQUEST,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, list) and detail:
+        return _detail_text(detail[0])
+    if isinstance(detail, dict) and detail:
+        return _detail_text(next(iter(detail.values())))
+    return str(detail)
+
+
+def _validation_fields(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _flatten(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _flatten(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_flatten(item) for item in value]
+    return str(value)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: map every exception to the error shape and roll back the request."""
+    from rest_framework.views import set_rollback  # rest_framework.views imports the auth classes, which import us
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    set_rollback()
+    if isinstance(exc, ApplicationError):
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=exc.status_code, headers=exc.headers or None
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(
+            error_body("invalid", _("Some fields are not valid."), _validation_fields(exc.detail)),
+            status=exc.status_code,
+        )
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 1)
+        return Response(
+            error_body("throttled", _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}),
+            status=exc.status_code,
+            headers={"Retry-After": str(wait)},
+        )
+    if isinstance(exc, InvalidToken):
+        return Response(
+            error_body("token_not_valid", _("The token is not valid or has expired.")),
+            status=exc.status_code,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    if isinstance(exc, exceptions.APIException):
+        headers = {}
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+            headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        if isinstance(exc, exceptions.ParseError):
+            code = "malformed_request"
+        return Response(error_body(code, _detail_text(exc.detail)), status=exc.status_code, headers=headers or None)
+
+    logger.exception("Unhandled error in %s", type(context.get("view")).__name__)
+    return Response(
+        error_body("server_error", _("Something went wrong on our side. Please try again.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        error_body("server_error", _("Something went wrong on our side. Please try again.")), status=500
+    )
+
+
+def not_found(message: str) -> ApplicationError:
+    """The 404 for an id the caller may not see: the same answer whether or not it exists."""
+    return ApplicationError(code="not_found", message=message, status_code=status.HTTP_404_NOT_FOUND)

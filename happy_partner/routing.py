@@ -1,0 +1,9 @@
+"""WebSocket routes of the whole project, one list the ASGI router serves."""
+
+from django.urls import path
+
+from happy_partner.consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/v1/ping/", PingConsumer.as_asgi()),
+]
