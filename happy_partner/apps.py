@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class HappyPartnerConfig(AppConfig):
@@ -6,3 +9,10 @@ class HappyPartnerConfig(AppConfig):
 
     name = "happy_partner"
     verbose_name = "Happy Partner"
+
+    def ready(self) -> None:
+        # The embedded broker is a folder; make sure it exists before the first task is queued.
+        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            if key in options:
+                Path(options[key]).mkdir(parents=True, exist_ok=True)

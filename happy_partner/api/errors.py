@@ -106,9 +106,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         headers = {}
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             headers["WWW-Authenticate"] = 'Bearer realm="api"'
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         if isinstance(exc, exceptions.ParseError):
-            code = "malformed_request"
+            return Response(
+                error_body("malformed_request", _("The request body could not be read. Send valid JSON.")),
+                status=exc.status_code,
+            )
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         return Response(error_body(code, _detail_text(exc.detail)), status=exc.status_code, headers=headers or None)
 
     logger.exception("Unhandled error in %s", type(context.get("view")).__name__)

@@ -1,0 +1,41 @@
+# The two commands: `make run` (the whole product on embedded defaults) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+# The test suite runs with DEBUG off, like production, so it needs a key; this one is for tests only.
+TEST_ENV := SECRET_KEY=insecure-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+
+.PHONY: run test setup lint migrate bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+setup: $(STAMP) $(MO)
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-prefix -f Procfile start || true
+
+test: setup
+	$(TEST_ENV) $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+migrate: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .coverage $(MO)
