@@ -9,7 +9,7 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Device, User
@@ -40,11 +40,20 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
     return token_pair(ParentRefreshToken.for_user(user))
 
 
+def _token_not_valid() -> ApplicationError:
+    return ApplicationError(
+        code="token_not_valid",
+        message=_("The token is not valid or has expired."),
+        status_code=status.HTTP_401_UNAUTHORIZED,
+    )
+
+
 def _verified_refresh(raw: str) -> RefreshToken:
+    """Signature, expiry, type and blacklist checked; any failure is the same 401 to the client."""
     try:
         return RefreshToken(raw)
-    except TokenError as exc:
-        raise InvalidToken(str(exc)) from None
+    except TokenError:
+        raise _token_not_valid() from None
 
 
 def _device_revoked() -> ApplicationError:
@@ -67,10 +76,10 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         lifetime = ChildRefreshToken.lifetime
     elif scope == SCOPE_PARENT:
         if not User.objects.filter(pk=token.get("user_id"), is_active=True).exists():
-            raise InvalidToken(_("No active account found for the given token."))
+            raise _token_not_valid()
         lifetime = ParentRefreshToken.lifetime
     else:
-        raise InvalidToken(_("Token has no valid scope."))
+        raise _token_not_valid()
     token.blacklist()
     token.set_jti()
     token.set_exp(lifetime=lifetime)

@@ -18,9 +18,9 @@ def credentials_purge_expired() -> dict[str, int]:
     and expired JWT records (expired tokens are rejected on their own, blacklisted or not)."""
     now = timezone.now()
     grace = now - timedelta(days=1)
-    codes, _ = PairingCode.objects.filter(expires_at__lt=grace).delete()
-    invitations, _ = GuardianInvitation.objects.filter(expires_at__lt=grace, accepted_at__isnull=True).delete()
-    tokens, _ = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    codes, _details = PairingCode.objects.filter(expires_at__lt=grace).delete()
+    invitations, _details = GuardianInvitation.objects.filter(expires_at__lt=grace, accepted_at__isnull=True).delete()
+    tokens, _details = OutstandingToken.objects.filter(expires_at__lt=now).delete()
     result = {"pairing_codes": codes, "invitations": invitations, "tokens": tokens}
     logger.info("purged expired credentials %s", result)
     return result

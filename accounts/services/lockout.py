@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 from rest_framework import status
 
 from happy_partner.api.errors import ApplicationError
@@ -25,7 +26,7 @@ def _keys(kind: str, key: str) -> tuple[str, str]:
 
 def lockout_check(*, kind: str, key: str) -> None:
     """Raise ``locked_out`` (429) while ``key`` is locked for ``kind``."""
-    _, until_key = _keys(kind, key)
+    until_key = _keys(kind, key)[1]
     until = cache.get(until_key)
     if until is None:
         return
