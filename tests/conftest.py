@@ -20,6 +20,11 @@ def _isolated(settings):
     """Each test starts with an empty cache (lockouts, throttles), fast hashing and eager tasks."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; TLS is the proxy's job
+    # Production serves collectstatic's hashed files; tests do not run collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     celery_app.conf.task_always_eager = True
     _clear_cache()
     yield
