@@ -88,13 +88,13 @@ def invitation_revoke(*, acting_user: User, invitation: GuardianInvitation) -> G
 @transaction.atomic
 def guardianship_remove(*, acting_user: User, guardianship: Guardianship) -> None:
     """The owner removes a co-guardian, or a co-guardian removes themself. The owner stays."""
+    if guardianship.guardian_id != acting_user.pk:
+        guardian_require_owner(user=acting_user, child=guardianship.child)
     if guardianship.role == GuardianRole.OWNER:
         raise ApplicationError(
             code="owner_cannot_leave",
             message=_("The owner guardian cannot be removed. Delete the child instead."),
             status_code=409,
         )
-    if guardianship.guardian_id != acting_user.pk:
-        guardian_require_owner(user=acting_user, child=guardianship.child)
     guardianship.delete()
     logger.info("guardianship removed child_id=%s by user_id=%s", guardianship.child_id, acting_user.pk)

@@ -23,3 +23,9 @@ class NewestFirstCursorPagination(CursorPagination):
                 status_code=status.HTTP_400_BAD_REQUEST,
                 fields={"cursor": [str(_("Not a cursor this list produced."))]},
             ) from None
+
+
+def paginated_response(view, queryset):
+    """One cursor page of ``queryset`` rendered with the view's serializer class."""
+    page = view.paginate_queryset(queryset)
+    return view.get_paginated_response(view.get_serializer_class()(page, many=True).data)

@@ -78,8 +78,11 @@ def test_co_guardian_can_leave_but_the_owner_cannot_be_removed(setup):
     guardians = {g["role"]: g["id"] for g in client.get(f"/api/v1/children/{child.pk}/guardians/").json()["results"]}
     grandma_client = login(grandma.email)
     refused = grandma_client.delete(f"/api/v1/children/{child.pk}/guardians/{guardians['owner']}/")
-    assert refused.status_code == 409
-    assert refused.json()["error"]["code"] == "owner_cannot_leave"
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "owner_required"
+    owner_leaving = client.delete(f"/api/v1/children/{child.pk}/guardians/{guardians['owner']}/")
+    assert owner_leaving.status_code == 409
+    assert owner_leaving.json()["error"]["code"] == "owner_cannot_leave"
     assert (
         grandma_client.delete(f"/api/v1/children/{child.pk}/guardians/{guardians['co_guardian']}/").status_code == 204
     )

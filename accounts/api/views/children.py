@@ -11,6 +11,7 @@ from accounts.api.views.base import GuardianChildMixin
 from accounts.models import ChildProfile
 from accounts.selectors import child_get_for_guardian, children_for_guardian
 from accounts.services.children import child_create, child_delete, child_update
+from happy_partner.api.pagination import paginated_response
 
 
 class ChildListView(GenericAPIView):
@@ -24,8 +25,7 @@ class ChildListView(GenericAPIView):
 
     @extend_schema(responses={200: ChildSerializer(many=True)}, tags=["children"])
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ChildSerializer(page, many=True).data)
+        return paginated_response(self, self.get_queryset())
 
     @extend_schema(request=ChildCreateSerializer, responses={201: ChildSerializer}, tags=["children"])
     def post(self, request):

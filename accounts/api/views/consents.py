@@ -10,7 +10,7 @@ from accounts.api.views.base import GuardianChildMixin
 from accounts.models import ConsentMethod, ConsentRecord
 from accounts.selectors import consent_get_for_child, consents_for_child
 from accounts.services.consent import consent_grant, consent_withdraw
-from happy_partner.api.pagination import NewestFirstCursorPagination
+from happy_partner.api.pagination import NewestFirstCursorPagination, paginated_response
 
 
 class ConsentPagination(NewestFirstCursorPagination):
@@ -24,8 +24,7 @@ class ConsentListView(GuardianChildMixin, GenericAPIView):
 
     @extend_schema(responses={200: ConsentSerializer(many=True)}, tags=["consent"])
     def get(self, request, child_id: int):
-        page = self.paginate_queryset(consents_for_child(child=self.get_child()))
-        return self.get_paginated_response(ConsentSerializer(page, many=True).data)
+        return paginated_response(self, consents_for_child(child=self.get_child()))
 
     @extend_schema(
         request=ConsentCreateSerializer,

@@ -11,6 +11,7 @@ from accounts.api.views.base import CREDENTIAL_THROTTLES, GuardianChildMixin, cl
 from accounts.models import Device
 from accounts.selectors import device_get_for_child, devices_for_child
 from accounts.services.devices import device_pair, device_revoke, pairing_code_create
+from happy_partner.api.pagination import paginated_response
 
 
 class PairingCodeView(GuardianChildMixin, GenericAPIView):
@@ -44,8 +45,7 @@ class DeviceListView(GuardianChildMixin, GenericAPIView):
 
     @extend_schema(responses={200: DeviceSerializer(many=True)}, tags=["devices"])
     def get(self, request, child_id: int):
-        page = self.paginate_queryset(devices_for_child(child=self.get_child()))
-        return self.get_paginated_response(DeviceSerializer(page, many=True).data)
+        return paginated_response(self, devices_for_child(child=self.get_child()))
 
 
 class DeviceRevokeView(GuardianChildMixin, GenericAPIView):

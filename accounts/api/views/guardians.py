@@ -19,6 +19,7 @@ from accounts.models import GuardianInvitation, Guardianship
 from accounts.selectors import child_get_for_guardian, guardianships_for_child, invitations_for_child
 from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create, invitation_revoke
 from happy_partner.api.errors import not_found
+from happy_partner.api.pagination import paginated_response
 
 
 class GuardianListView(GuardianChildMixin, GenericAPIView):
@@ -27,8 +28,7 @@ class GuardianListView(GuardianChildMixin, GenericAPIView):
 
     @extend_schema(responses={200: GuardianshipSerializer(many=True)}, tags=["guardians"])
     def get(self, request, child_id: int):
-        page = self.paginate_queryset(guardianships_for_child(child=self.get_child()))
-        return self.get_paginated_response(GuardianshipSerializer(page, many=True).data)
+        return paginated_response(self, guardianships_for_child(child=self.get_child()))
 
 
 class GuardianDetailView(GuardianChildMixin, GenericAPIView):
@@ -49,8 +49,7 @@ class InvitationListView(GuardianChildMixin, GenericAPIView):
 
     @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["guardians"])
     def get(self, request, child_id: int):
-        page = self.paginate_queryset(invitations_for_child(child=self.get_child()))
-        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+        return paginated_response(self, invitations_for_child(child=self.get_child()))
 
     @extend_schema(
         request=InvitationCreateSerializer,
