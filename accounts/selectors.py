@@ -3,6 +3,7 @@ foreign child is invisible (404) in one place rather than checked in each view."
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -98,9 +99,21 @@ def child_features(*, child: ChildProfile) -> dict[str, bool]:
     controls = ParentalControls.objects.get(child=child)
     scopes = set(active_consent_scopes(child=child))
     return {
+        "chat": child.is_active and ConsentScope.CHAT in scopes,
         "education": controls.education_enabled,
         "emotion": controls.emotion_enabled and ConsentScope.EMOTION_COMPANION in scopes,
         "stories": controls.stories_enabled,
         "voice": controls.voice_enabled and ConsentScope.VOICE in scopes,
         "memory": controls.memory_enabled and ConsentScope.MEMORY in scopes,
+    }
+
+
+def consent_policy() -> dict[str, object]:
+    """What a client shows before asking for consent: the policy version in force and the scopes."""
+    return {
+        "version": settings.CONSENT_POLICY_VERSION,
+        "scopes": [
+            {"scope": value, "label": str(label), "required": value == ConsentScope.CHAT}
+            for value, label in ConsentScope.choices
+        ],
     }

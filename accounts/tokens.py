@@ -4,28 +4,50 @@
 - ``child``: one paired device of one child (``child_id``, ``device_id``), no user at all.
 
 Authentication refuses a token without a known scope, so one kind can never act as the other.
+The outstanding-token table keeps each refresh token's id and expiry, never the token itself:
+read access to the database must not hand out working credentials.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import Device, User
 
 SCOPE_PARENT = "parent"
 SCOPE_CHILD = "child"
+NOT_STORED = "(not stored)"
 
 
-class ParentRefreshToken(RefreshToken):
+class ScopedRefreshToken(RefreshToken):
+    def outstand(self) -> OutstandingToken:
+        outstanding, _created = OutstandingToken.objects.get_or_create(
+            jti=self[api_settings.JTI_CLAIM],
+            defaults={
+                "user_id": self.payload.get(api_settings.USER_ID_CLAIM),
+                "token": NOT_STORED,
+                "created_at": self.current_time,
+                "expires_at": datetime_from_epoch(self["exp"]),
+            },
+        )
+        return outstanding
+
+
+class ParentRefreshToken(ScopedRefreshToken):
     @classmethod
     def for_user(cls, user: User) -> ParentRefreshToken:
-        token = super().for_user(user)
+        token = cls()
+        token[api_settings.USER_ID_CLAIM] = str(user.pk)
         token["scope"] = SCOPE_PARENT
+        token.outstand()
         return token
 
 
-class ChildRefreshToken(RefreshToken):
+class ChildRefreshToken(ScopedRefreshToken):
     lifetime = settings.CHILD_REFRESH_TOKEN_LIFETIME
 
     @classmethod

@@ -13,6 +13,6 @@ class HappyPartnerConfig(AppConfig):
     def ready(self) -> None:
         # The embedded broker is a folder; make sure it exists before the first task is queued.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if key in options:
                 Path(options[key]).mkdir(parents=True, exist_ok=True)

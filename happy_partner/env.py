@@ -105,3 +105,16 @@ def database_from_url(name: str, url: str, *, pool_max: int) -> dict:
         "OPTIONS": options,
         "TEST": {"NAME": f"test_{db_name}"},
     }
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as ``60/min``; checked here so a typo cannot 500 every request."""
+    value = env_str(name, default)
+    assert value is not None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name} must look like 60/min (periods: s, min, hour, day), got {value!r}")
+    return value

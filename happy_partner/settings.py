@@ -19,6 +19,7 @@ from happy_partner.env import (
     env_choice,
     env_int,
     env_list,
+    env_rate,
     env_redis_url,
     env_str,
 )
@@ -145,6 +146,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -194,7 +196,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail ------------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend prints mail (with invitation tokens) to the log: development only.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Happy Partner <noreply@happypartner.local>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -218,12 +230,15 @@ REST_FRAMEWORK = {
         "happy_partner.api.throttling.ChildThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anonymous": env_str("THROTTLE_ANONYMOUS", "60/min"),
-        "parent": env_str("THROTTLE_PARENT", "600/min"),
-        "child": env_str("THROTTLE_CHILD", "300/min"),
-        "credentials": env_str("THROTTLE_CREDENTIALS", "30/min"),
+        "anonymous": env_rate("THROTTLE_ANONYMOUS", "60/min"),
+        "parent": env_rate("THROTTLE_PARENT", "600/min"),
+        "child": env_rate("THROTTLE_CHILD", "300/min"),
+        "credentials": env_rate("THROTTLE_CREDENTIALS", "30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many proxies in front of us append to X-Forwarded-For. 0 = trust only REMOTE_ADDR, so a
+    # client cannot dodge per-IP limits by sending its own X-Forwarded-For header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0, maximum=5),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -259,6 +274,8 @@ CHILD_REFRESH_TOKEN_LIFETIME = timedelta(days=env_int("JWT_CHILD_REFRESH_DAYS", 
 
 # --- Product rules ---------------------------------------------------------------------------------
 CONSENT_POLICY_VERSION = env_str("CONSENT_POLICY_VERSION", "2026-11")
+if len(CONSENT_POLICY_VERSION) > 20:
+    raise ImproperlyConfigured("CONSENT_POLICY_VERSION must be at most 20 characters")
 PAIRING_CODE_TTL = timedelta(minutes=10)
 INVITATION_TTL = timedelta(days=7)
 LOCKOUT = {
@@ -277,7 +294,7 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -185,6 +185,17 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConsentPolicyScopeSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=ConsentScope.choices)
+    label = serializers.CharField()
+    required = serializers.BooleanField(help_text="A child cannot be added without it.")
+
+
+class ConsentPolicySerializer(serializers.Serializer):
+    version = serializers.CharField(help_text="Send it back as policy_version when granting consent.")
+    scopes = ConsentPolicyScopeSerializer(many=True)
+
+
 class ConsentCreateSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
     policy_version = serializers.CharField(required=False, max_length=20)
@@ -256,6 +267,7 @@ class InvitationAcceptSerializer(serializers.Serializer):
 
 # --- me ----------------------------------------------------------------------------------------------
 class ChildFeaturesSerializer(serializers.Serializer):
+    chat = serializers.BooleanField(help_text="False when the child is switched off or chat consent is withdrawn.")
     education = serializers.BooleanField()
     emotion = serializers.BooleanField()
     stories = serializers.BooleanField()

@@ -41,5 +41,6 @@ urlpatterns = [
         name="child-invitation-revoke",
     ),
     path("devices/pair/", devices.PairView.as_view(), name="devices-pair"),
+    path("consent-policy/", consents.ConsentPolicyView.as_view(), name="consent-policy"),
     path("invitations/accept/", guardians.InvitationAcceptView.as_view(), name="invitations-accept"),
 ]

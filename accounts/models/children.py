@@ -100,8 +100,14 @@ class GuardianRole(models.TextChoices):
 class Guardianship(models.Model):
     """Who may see and manage a child. Every parent-facing queryset is scoped through this table."""
 
+    # PROTECT: an account that still guards a child cannot be deleted (that would orphan the
+    # child's data); delete the child or leave as co-guardian first.
     guardian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships", verbose_name=_("guardian")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="guardianships",
+        verbose_name=_("guardian"),
+        db_index=False,  # the unique (guardian, child) index serves lookups by guardian
     )
     child = models.ForeignKey(
         ChildProfile, on_delete=models.CASCADE, related_name="guardianships", verbose_name=_("child")
@@ -126,10 +132,21 @@ class Guardianship(models.Model):
 class GuardianInvitation(models.Model):
     """An e-mailed invitation for a second grown-up to become a co-guardian of a child."""
 
-    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="invitations")
+    child = models.ForeignKey(
+        ChildProfile,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("child"),
+        db_index=False,  # served by invitation_child_recent (child, -created_at)
+    )
     email = models.EmailField(_("e-mail address"))
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_invitations")
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sent_invitations",
+        verbose_name=_("invited by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -139,6 +156,7 @@ class GuardianInvitation(models.Model):
         null=True,
         blank=True,
         related_name="accepted_invitations",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

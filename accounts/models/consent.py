@@ -30,9 +30,19 @@ class ConsentRecord(models.Model):
     record before they run, so withdrawing takes effect at once.
     """
 
-    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="consents")
+    child = models.ForeignKey(
+        ChildProfile,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("child"),
+        db_index=False,  # served by consent_child_recent (child, -granted_at)
+    )
     guardian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="consents_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="consents_given",
+        verbose_name=_("guardian"),
     )
     guardian_email = models.EmailField(
         _("guardian e-mail at the time"), help_text=_("Kept so the record stays meaningful if the account goes.")
@@ -43,7 +53,12 @@ class ConsentRecord(models.Model):
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
     )
 
     class Meta:

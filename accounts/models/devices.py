@@ -12,14 +12,27 @@ from accounts.models.children import ChildProfile
 class Device(models.Model):
     """A child's app or gadget, paired by a guardian. Its tokens work only while it is not revoked."""
 
-    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="devices")
+    child = models.ForeignKey(
+        ChildProfile,
+        on_delete=models.CASCADE,
+        related_name="devices",
+        verbose_name=_("child"),
+        db_index=False,  # served by device_child_recent (child, -created_at)
+    )
     name = models.CharField(_("name"), max_length=60)
-    paired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    paired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("paired by")
+    )
     created_at = models.DateTimeField(_("paired at"), default=timezone.now, editable=False)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     class Meta:
@@ -42,13 +55,19 @@ class PairingCode(models.Model):
     code identifies exactly one child.
     """
 
-    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="pairing_codes")
-    code_digest = models.CharField(max_length=64, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(
+        ChildProfile, on_delete=models.CASCADE, related_name="pairing_codes", verbose_name=_("child")
+    )
+    code_digest = models.CharField(_("code digest"), max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-    device = models.OneToOneField(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    device = models.OneToOneField(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("device")
+    )
 
     class Meta:
         verbose_name = _("pairing code")

@@ -10,12 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Device, User
 from accounts.models.users import UserManager
 from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
-from accounts.tokens import SCOPE_CHILD, SCOPE_PARENT, ChildRefreshToken, ParentRefreshToken, token_pair
+from accounts.tokens import (
+    SCOPE_CHILD,
+    SCOPE_PARENT,
+    ChildRefreshToken,
+    ParentRefreshToken,
+    ScopedRefreshToken,
+    token_pair,
+)
 from happy_partner.api.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -48,10 +55,10 @@ def _token_not_valid() -> ApplicationError:
     )
 
 
-def _verified_refresh(raw: str) -> RefreshToken:
+def _verified_refresh(raw: str) -> ScopedRefreshToken:
     """Signature, expiry, type and blacklist checked; any failure is the same 401 to the client."""
     try:
-        return RefreshToken(raw)
+        return ScopedRefreshToken(raw)
     except TokenError:
         raise _token_not_valid() from None
 
@@ -66,7 +73,11 @@ def _device_revoked() -> ApplicationError:
 
 @transaction.atomic
 def token_refresh(*, refresh: str) -> dict[str, str]:
-    """Rotate a refresh token: the old one is blacklisted, a new pair of the same scope returned."""
+    """Rotate a refresh token: the old one is blacklisted, a new pair of the same scope returned.
+
+    The token's row is locked and the blacklist checked again under the lock, so two concurrent
+    refreshes of one token cannot both succeed and fork the chain.
+    """
     token = _verified_refresh(refresh)
     scope = token.get("scope")
     if scope == SCOPE_CHILD:
@@ -80,7 +91,11 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         lifetime = ParentRefreshToken.lifetime
     else:
         raise _token_not_valid()
-    token.blacklist()
+    token.outstand()
+    locked = OutstandingToken.objects.select_for_update().get(jti=token["jti"])
+    if BlacklistedToken.objects.filter(token=locked).exists():
+        raise _token_not_valid()
+    BlacklistedToken.objects.create(token=locked)
     token.set_jti()
     token.set_exp(lifetime=lifetime)
     token.set_iat()

@@ -18,9 +18,14 @@ def credentials_purge_expired() -> dict[str, int]:
     and expired JWT records (expired tokens are rejected on their own, blacklisted or not)."""
     now = timezone.now()
     grace = now - timedelta(days=1)
-    codes, _details = PairingCode.objects.filter(expires_at__lt=grace).delete()
-    invitations, _details = GuardianInvitation.objects.filter(expires_at__lt=grace, accepted_at__isnull=True).delete()
-    tokens, _details = OutstandingToken.objects.filter(expires_at__lt=now).delete()
-    result = {"pairing_codes": codes, "invitations": invitations, "tokens": tokens}
+    # delete() totals include cascaded rows (a token's blacklist entry): count each model's own rows.
+    _total, codes = PairingCode.objects.filter(expires_at__lt=grace).delete()
+    _total, invitations = GuardianInvitation.objects.filter(expires_at__lt=grace, accepted_at__isnull=True).delete()
+    _total, tokens = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    result = {
+        "pairing_codes": codes.get(PairingCode._meta.label, 0),
+        "invitations": invitations.get(GuardianInvitation._meta.label, 0),
+        "tokens": tokens.get(OutstandingToken._meta.label, 0),
+    }
     logger.info("purged expired credentials %s", result)
     return result

@@ -7,6 +7,7 @@ have been right, so guessing cannot continue through a lock.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from datetime import UTC, datetime
 
@@ -33,7 +34,8 @@ def lockout_check(*, kind: str, key: str) -> None:
     remaining = int(until - time.time())
     if remaining <= 0:
         return
-    retry_at = datetime.fromtimestamp(until, tz=UTC)
+    # Round up to the minute shown, so "try again at 10:05" is never a minute too early.
+    retry_at = datetime.fromtimestamp(math.ceil(until / 60) * 60, tz=UTC)
     raise ApplicationError(
         code="locked_out",
         message=_("Too many failed attempts. Try again at %(time)s.")

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import GuardianInvitation
@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
     """Mail the one-time token to the invitee, in the inviting parent's language."""
-    invitation = GuardianInvitation.objects.select_related("child", "invited_by").filter(pk=invitation_id).first()
+    invitation = (
+        GuardianInvitation.objects.select_related("child__controls", "invited_by").filter(pk=invitation_id).first()
+    )
     if invitation is None or not invitation.is_pending:
         logger.info("guardian invitation not sent, no longer pending invitation_id=%s", invitation_id)
         return False
@@ -27,7 +29,8 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
             "child": invitation.child.display_name,
             "token": token,
             "accept_url": f"{settings.SITE_URL}/api/v1/invitations/accept/",
-            "expires_at": invitation.expires_at,
+            # In the family's own time zone: "expires at 09:00" must mean their 09:00.
+            "expires_at": timezone.localtime(invitation.expires_at, invitation.child.controls.zone),
         }
         subject = _("%(inviter)s invites you to look after %(child)s on Happy Partner") % context
         body = render_to_string("accounts/email/guardian_invitation.txt", context)

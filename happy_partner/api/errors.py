@@ -81,9 +81,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     set_rollback()
     if isinstance(exc, ApplicationError):
-        return Response(
-            error_body(exc.code, exc.message, exc.fields), status=exc.status_code, headers=exc.headers or None
-        )
+        headers = dict(exc.headers)
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code, headers=headers or None)
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             error_body("invalid", _("Some fields are not valid."), _validation_fields(exc.detail)),

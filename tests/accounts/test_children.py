@@ -113,6 +113,7 @@ def test_child_device_sees_features_switched_on_and_consented(client, parent):
     _device, tokens = pair_device(parent, child)
     device = bearer(APIClient(), tokens["access"])
     assert device.get("/api/v1/me/").json()["features"] == {
+        "chat": True,
         "education": True,
         "emotion": False,
         "stories": True,

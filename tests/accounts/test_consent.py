@@ -58,3 +58,20 @@ def test_withdrawal_takes_effect_at_once_and_keeps_the_record(setup):
         ("memory", True),
         ("memory", False),
     ]
+
+
+def test_policy_is_public_and_names_the_version_and_scopes(client, settings):
+    settings.CONSENT_POLICY_VERSION = "2026-12"
+    body = client.get("/api/v1/consent-policy/").json()
+    assert body["version"] == "2026-12"
+    assert [s["scope"] for s in body["scopes"]] == ["chat", "voice", "voiceprint", "memory", "emotion_companion"]
+    assert [s["scope"] for s in body["scopes"] if s["required"]] == ["chat"]
+
+
+def test_a_guardian_account_cannot_be_deleted_out_from_under_a_child(setup):
+    from django.db.models import ProtectedError
+
+    parent, child, client = setup
+    with pytest.raises(ProtectedError):
+        parent.delete()
+    assert child.guardianships.filter(guardian=parent).exists()

@@ -88,6 +88,7 @@ MATRIX: list[tuple] = [
     ("POST",   "devices/pair/",                                 EMPTY,          "",    INVALID,   INVALID,     INVALID,    INVALID,     INVALID,   INVALID,   INVALID),
     ("GET",    "schema/",                                       None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
     ("GET",    "docs/",                                         None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
+    ("GET",    "consent-policy/",                               None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
     # ---- identity, the caller's children, invitations -------------------------------------------------------------------------------------------------------------
     ("GET",    "me/",                                           None,           "",    ANON,      OK,          OK,         OK,          OK,        OK,        OK),
     ("GET",    "children/",                                     None,           "",    ANON,      OK,          OK,         OK,          PARENT,    PARENT,    OK),

@@ -145,3 +145,29 @@ def test_unknown_account_and_wrong_password_look_the_same(parent):
     unknown = _login("ghost@example.com", "whatever").json()
     wrong = _login(parent.email, "whatever").json()
     assert unknown == wrong
+
+
+def test_the_database_never_holds_a_usable_refresh_token(parent):
+    """Read access to the token tables must not hand out credentials."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    pair = _login(parent.email).json()
+    child = make_child(parent)
+    _device, child_pair = pair_device(parent, child)
+    rotated = _refresh(pair["refresh"]).json()
+    stored = list(OutstandingToken.objects.values_list("token", flat=True))
+    assert len(stored) == 3
+    for token in (pair["refresh"], child_pair["refresh"], rotated["refresh"]):
+        assert token not in stored
+        assert token.split(".")[2] not in "".join(stored)
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_ip_lock(parent):
+    for n in range(20):
+        APIClient(REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+            "/api/v1/auth/token/", {"email": f"x{n}@example.com", "password": "x"}, format="json"
+        )
+    response = APIClient(REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR="198.51.100.7").post(
+        "/api/v1/auth/token/", {"email": parent.email, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 429

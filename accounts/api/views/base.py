@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from accounts.api.permissions import IsParent
 from accounts.models import ChildProfile
@@ -14,8 +14,8 @@ CREDENTIAL_THROTTLES = [*DEFAULT_THROTTLES, ScopedRateThrottle]
 
 
 def client_ip(request) -> str:
-    """The caller's address as the server saw it. Behind a proxy, configure it to set REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The caller's address exactly as the throttles see it (honours NUM_PROXIES, nothing else)."""
+    return BaseThrottle().get_ident(request) or "unknown"
 
 
 class GuardianChildMixin:

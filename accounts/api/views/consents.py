@@ -3,18 +3,31 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.api.serializers import ConsentCreateSerializer, ConsentSerializer
+from accounts.api.serializers import ConsentCreateSerializer, ConsentPolicySerializer, ConsentSerializer
 from accounts.api.views.base import GuardianChildMixin
 from accounts.models import ConsentMethod, ConsentRecord
-from accounts.selectors import consent_get_for_child, consents_for_child
+from accounts.selectors import consent_get_for_child, consent_policy, consents_for_child
 from accounts.services.consent import consent_grant, consent_withdraw
 from happy_partner.api.pagination import NewestFirstCursorPagination, paginated_response
 
 
 class ConsentPagination(NewestFirstCursorPagination):
     ordering = ("-granted_at", "-id")
+
+
+class ConsentPolicyView(GenericAPIView):
+    """Public, so the sign-up flow can show the policy before any account exists."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = ConsentPolicySerializer
+
+    @extend_schema(responses={200: ConsentPolicySerializer}, tags=["consent"])
+    def get(self, request):
+        return Response(ConsentPolicySerializer(consent_policy()).data)
 
 
 class ConsentListView(GuardianChildMixin, GenericAPIView):
