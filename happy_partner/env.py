@@ -75,6 +75,19 @@ def env_redis_url(name: str) -> str | None:
     return value
 
 
+_BROKER_SCHEMES = {"redis", "rediss", "amqp", "amqps", "pyamqp", "sqs", "filesystem"}
+
+
+def env_broker_url(name: str) -> str | None:
+    value = env_str(name)
+    if value is None:
+        return None
+    scheme = urlsplit(value).scheme
+    if scheme not in _BROKER_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must be a Celery broker URL ({sorted(_BROKER_SCHEMES)}), got {scheme!r}")
+    return value
+
+
 def database_from_url(name: str, url: str, *, pool_max: int) -> dict:
     """Turn a ``postgres://user:pass@host:port/db?opt=v`` URL into a Django DATABASES entry.
 

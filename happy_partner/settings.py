@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from happy_partner.env import (
     database_from_url,
     env_bool,
+    env_broker_url,
     env_choice,
     env_int,
     env_list,
@@ -137,7 +138,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "happy-partner"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     # Broker-less embedded default: kombu's file-system transport passes messages between the
     # web process and the worker through a folder, so no server is needed.

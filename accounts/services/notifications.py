@@ -23,14 +23,15 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
     if invitation is None or not invitation.is_pending:
         logger.info("guardian invitation not sent, no longer pending invitation_id=%s", invitation_id)
         return False
-    with translation.override(invitation.invited_by.language):
+    # Rendered in the inviter's language and the family's time zone: "expires at 09:00" must mean
+    # their 09:00 (templates convert datetimes to the active zone, so override it, not the value).
+    with translation.override(invitation.invited_by.language), timezone.override(invitation.child.controls.zone):
         context = {
             "inviter": invitation.invited_by.display_name,
             "child": invitation.child.display_name,
             "token": token,
             "accept_url": f"{settings.SITE_URL}/api/v1/invitations/accept/",
-            # In the family's own time zone: "expires at 09:00" must mean their 09:00.
-            "expires_at": timezone.localtime(invitation.expires_at, invitation.child.controls.zone),
+            "expires_at": invitation.expires_at,
         }
         subject = _("%(inviter)s invites you to look after %(child)s on Happy Partner") % context
         body = render_to_string("accounts/email/guardian_invitation.txt", context)
