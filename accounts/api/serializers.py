@@ -53,7 +53,10 @@ class UserSerializer(serializers.ModelSerializer):
 # --- children --------------------------------------------------------------------------------------
 class InterestsField(serializers.ListField):
     child = serializers.CharField(max_length=30)
-    max_length = 20
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)  # a class attribute would be overwritten by ListField
+        super().__init__(**kwargs)
 
 
 class ChildSerializer(serializers.ModelSerializer):

@@ -1,11 +1,17 @@
 """Cursor (keyset) pagination for every list: constant cost at any depth, unlike OFFSET."""
 
+from datetime import UTC, datetime
+
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from happy_partner.api.errors import ApplicationError
+
+MIN_POSITION = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_POSITION = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -14,15 +20,29 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 100
 
     def decode_cursor(self, request):
+        """Refuse a cursor that does not decode, or whose position is not a sane timestamp (every
+        list here is ordered by a datetime): a forged position must not reach the database."""
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
-            raise ApplicationError(
-                code="invalid_cursor",
-                message=_("The page cursor is not valid. Start again from the first page."),
-                status_code=status.HTTP_400_BAD_REQUEST,
-                fields={"cursor": [str(_("Not a cursor this list produced."))]},
-            ) from None
+            raise _invalid_cursor() from None
+        if cursor is not None and cursor.position is not None:
+            position = parse_datetime(cursor.position) if isinstance(cursor.position, str) else None
+            try:
+                if position is None or not MIN_POSITION <= position.astimezone(UTC) <= MAX_POSITION:
+                    raise _invalid_cursor()
+            except (ValueError, OverflowError):
+                raise _invalid_cursor() from None
+        return cursor
+
+
+def _invalid_cursor() -> ApplicationError:
+    return ApplicationError(
+        code="invalid_cursor",
+        message=_("The page cursor is not valid. Start again from the first page."),
+        status_code=status.HTTP_400_BAD_REQUEST,
+        fields={"cursor": [str(_("Not a cursor this list produced."))]},
+    )
 
 
 def paginated_response(view, queryset):

@@ -4,7 +4,6 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.api.permissions import IsParentOrChildDevice
 from accounts.api.serializers import (
@@ -21,9 +20,10 @@ from accounts.principals import ChildPrincipal
 from accounts.selectors import child_features
 from accounts.services.auth import parent_login, token_logout, token_refresh
 from accounts.services.users import user_register
+from happy_partner.api.views import ApiView
 
 
-class RegisterView(APIView):
+class RegisterView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
@@ -37,7 +37,7 @@ class RegisterView(APIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenView(APIView):
+class TokenView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
@@ -50,7 +50,7 @@ class TokenView(APIView):
         return Response(parent_login(**serializer.validated_data, ip=client_ip(request)))
 
 
-class TokenRefreshView(APIView):
+class TokenRefreshView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
@@ -61,7 +61,7 @@ class TokenRefreshView(APIView):
         return Response(token_refresh(refresh=serializer.validated_data["refresh"]))
 
 
-class LogoutView(APIView):
+class LogoutView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
@@ -73,7 +73,7 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(ApiView):
     permission_classes = [IsParentOrChildDevice]
 
     @extend_schema(

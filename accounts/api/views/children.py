@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.api.permissions import IsParent
@@ -12,9 +11,10 @@ from accounts.models import ChildProfile
 from accounts.selectors import child_get_for_guardian, children_for_guardian
 from accounts.services.children import child_create, child_delete, child_update
 from happy_partner.api.pagination import paginated_response
+from happy_partner.api.views import ApiView
 
 
-class ChildListView(GenericAPIView):
+class ChildListView(ApiView):
     permission_classes = [IsParent]
     serializer_class = ChildSerializer
 
@@ -36,7 +36,7 @@ class ChildListView(GenericAPIView):
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
-class ChildDetailView(GuardianChildMixin, GenericAPIView):
+class ChildDetailView(GuardianChildMixin, ApiView):
     serializer_class = ChildSerializer
 
     @extend_schema(responses={200: ChildSerializer}, tags=["children"])

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -12,13 +11,14 @@ from accounts.models import ConsentMethod, ConsentRecord
 from accounts.selectors import consent_get_for_child, consent_policy, consents_for_child
 from accounts.services.consent import consent_grant, consent_withdraw
 from happy_partner.api.pagination import NewestFirstCursorPagination, paginated_response
+from happy_partner.api.views import ApiView
 
 
 class ConsentPagination(NewestFirstCursorPagination):
     ordering = ("-granted_at", "-id")
 
 
-class ConsentPolicyView(GenericAPIView):
+class ConsentPolicyView(ApiView):
     """Public, so the sign-up flow can show the policy before any account exists."""
 
     permission_classes = [AllowAny]
@@ -30,7 +30,7 @@ class ConsentPolicyView(GenericAPIView):
         return Response(ConsentPolicySerializer(consent_policy()).data)
 
 
-class ConsentListView(GuardianChildMixin, GenericAPIView):
+class ConsentListView(GuardianChildMixin, ApiView):
     queryset = ConsentRecord.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = ConsentSerializer
     pagination_class = ConsentPagination
@@ -56,7 +56,7 @@ class ConsentListView(GuardianChildMixin, GenericAPIView):
         )
 
 
-class ConsentWithdrawView(GuardianChildMixin, GenericAPIView):
+class ConsentWithdrawView(GuardianChildMixin, ApiView):
     serializer_class = ConsentSerializer
 
     @extend_schema(request=None, responses={200: ConsentSerializer}, tags=["consent"])

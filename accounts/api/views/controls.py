@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.api.permissions import IsParentOrChildDevice
@@ -13,9 +12,10 @@ from accounts.principals import ChildPrincipal
 from accounts.selectors import child_get_for_guardian
 from accounts.services.controls import controls_update, pin_verify
 from happy_partner.api.errors import not_found
+from happy_partner.api.views import ApiView
 
 
-class ControlsView(GuardianChildMixin, GenericAPIView):
+class ControlsView(GuardianChildMixin, ApiView):
     serializer_class = ControlsSerializer
 
     def _render(self, child: ChildProfile) -> Response:
@@ -41,7 +41,7 @@ class ControlsView(GuardianChildMixin, GenericAPIView):
         return self._update(request, partial=True)
 
 
-class VerifyPinView(GenericAPIView):
+class VerifyPinView(ApiView):
     """Parent mode on the child's device: the device (or a guardian) checks the parent PIN."""
 
     permission_classes = [IsParentOrChildDevice]

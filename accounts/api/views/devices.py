@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -12,9 +11,10 @@ from accounts.models import Device
 from accounts.selectors import device_get_for_child, devices_for_child
 from accounts.services.devices import device_pair, device_revoke, pairing_code_create
 from happy_partner.api.pagination import paginated_response
+from happy_partner.api.views import ApiView
 
 
-class PairingCodeView(GuardianChildMixin, GenericAPIView):
+class PairingCodeView(GuardianChildMixin, ApiView):
     serializer_class = PairingCodeSerializer
 
     @extend_schema(request=None, responses={201: PairingCodeSerializer}, tags=["devices"])
@@ -23,7 +23,7 @@ class PairingCodeView(GuardianChildMixin, GenericAPIView):
         return Response({"code": code, "expires_at": pairing.expires_at}, status=status.HTTP_201_CREATED)
 
 
-class PairView(GenericAPIView):
+class PairView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
@@ -39,7 +39,7 @@ class PairView(GenericAPIView):
         return Response(PairResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class DeviceListView(GuardianChildMixin, GenericAPIView):
+class DeviceListView(GuardianChildMixin, ApiView):
     queryset = Device.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = DeviceSerializer
 
@@ -48,7 +48,7 @@ class DeviceListView(GuardianChildMixin, GenericAPIView):
         return paginated_response(self, devices_for_child(child=self.get_child()))
 
 
-class DeviceRevokeView(GuardianChildMixin, GenericAPIView):
+class DeviceRevokeView(GuardianChildMixin, ApiView):
     serializer_class = DeviceSerializer
 
     @extend_schema(request=None, responses={200: DeviceSerializer}, tags=["devices"])

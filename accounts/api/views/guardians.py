@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.api.permissions import IsParent
@@ -20,9 +19,10 @@ from accounts.selectors import child_get_for_guardian, guardianships_for_child, 
 from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create, invitation_revoke
 from happy_partner.api.errors import not_found
 from happy_partner.api.pagination import paginated_response
+from happy_partner.api.views import ApiView
 
 
-class GuardianListView(GuardianChildMixin, GenericAPIView):
+class GuardianListView(GuardianChildMixin, ApiView):
     queryset = Guardianship.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = GuardianshipSerializer
 
@@ -31,7 +31,7 @@ class GuardianListView(GuardianChildMixin, GenericAPIView):
         return paginated_response(self, guardianships_for_child(child=self.get_child()))
 
 
-class GuardianDetailView(GuardianChildMixin, GenericAPIView):
+class GuardianDetailView(GuardianChildMixin, ApiView):
     serializer_class = GuardianshipSerializer
 
     @extend_schema(responses={204: None}, tags=["guardians"])
@@ -43,7 +43,7 @@ class GuardianDetailView(GuardianChildMixin, GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationListView(GuardianChildMixin, GenericAPIView):
+class InvitationListView(GuardianChildMixin, ApiView):
     queryset = GuardianInvitation.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = InvitationSerializer
 
@@ -66,7 +66,7 @@ class InvitationListView(GuardianChildMixin, GenericAPIView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationRevokeView(GuardianChildMixin, GenericAPIView):
+class InvitationRevokeView(GuardianChildMixin, ApiView):
     serializer_class = InvitationSerializer
 
     @extend_schema(request=None, responses={200: InvitationSerializer}, tags=["guardians"])
@@ -77,7 +77,7 @@ class InvitationRevokeView(GuardianChildMixin, GenericAPIView):
         return Response(InvitationSerializer(invitation_revoke(acting_user=request.user, invitation=invitation)).data)
 
 
-class InvitationAcceptView(GenericAPIView):
+class InvitationAcceptView(ApiView):
     permission_classes = [IsParent]
     serializer_class = InvitationAcceptSerializer
 
