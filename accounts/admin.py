@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -9,6 +10,7 @@ from accounts.models import (
     ConsentRecord,
     Device,
     GuardianInvitation,
+    GuardianRole,
     Guardianship,
     PairingCode,
     ParentalControls,
@@ -32,11 +34,29 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
 
 
+def _is_owner_row(obj: Guardianship | None) -> bool:
+    return obj is not None and obj.role == GuardianRole.OWNER
+
+
 class GuardianshipInline(admin.TabularInline):
+    """Owner rows cannot be deleted here: that would leave a child with nobody responsible."""
+
     model = Guardianship
     extra = 0
     autocomplete_fields = ["guardian"]
     readonly_fields = ["created_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class OwnerKeepingFormSet(formset):
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    if self.can_delete and self._should_delete_form(form) and _is_owner_row(form.instance):
+                        raise ValidationError(_("The owner guardianship cannot be deleted."))
+
+        return OwnerKeepingFormSet
 
 
 class ParentalControlsInline(admin.StackedInline):
@@ -58,6 +78,15 @@ class ChildProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Guardianship)
 class GuardianshipAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _is_owner_row(obj)
+
+    def get_actions(self, request):
+        # Bulk delete could remove owner rows; co-guardians are removed one at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     list_display = ["id", "guardian", "child", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["guardian__email", "child__display_name"]

@@ -93,10 +93,9 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 10, minimum=1)  # validated even when unused
 if DATABASE_URL:
-    DATABASES = {
-        "default": database_from_url("DATABASE_URL", DATABASE_URL, pool_max=env_int("DATABASE_POOL_MAX", 10, minimum=1))
-    }
+    DATABASES = {"default": database_from_url("DATABASE_URL", DATABASE_URL, pool_max=DATABASE_POOL_MAX)}
 else:
     DATABASES = {
         "default": {

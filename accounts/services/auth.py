@@ -91,11 +91,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         lifetime = ParentRefreshToken.lifetime
     else:
         raise _token_not_valid()
-    token.outstand()
-    locked = OutstandingToken.objects.select_for_update().get(jti=token["jti"])
-    if BlacklistedToken.objects.filter(token=locked).exists():
-        raise _token_not_valid()
-    BlacklistedToken.objects.create(token=locked)
+    _blacklist_once(token)
     token.set_jti()
     token.set_exp(lifetime=lifetime)
     token.set_iat()
@@ -103,7 +99,19 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     return token_pair(token)
 
 
+@transaction.atomic
 def token_logout(*, refresh: str) -> None:
     """Blacklist a refresh token (parent or device). Its access token expires on its own soon."""
-    token = _verified_refresh(refresh)
-    token.blacklist()
+    _blacklist_once(_verified_refresh(refresh))
+
+
+def _blacklist_once(token: ScopedRefreshToken) -> None:
+    """Blacklist under a row lock; a token already blacklisted (by a concurrent request) fails.
+
+    Goes through our ``outstand()`` so the token itself is never written to the database.
+    """
+    token.outstand()
+    locked = OutstandingToken.objects.select_for_update().get(jti=token["jti"])
+    if BlacklistedToken.objects.filter(token=locked).exists():
+        raise _token_not_valid()
+    BlacklistedToken.objects.create(token=locked)

@@ -32,6 +32,7 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
             "token": token,
             "accept_url": f"{settings.SITE_URL}/api/v1/invitations/accept/",
             "expires_at": invitation.expires_at,
+            "time_zone": invitation.child.controls.time_zone,
         }
         subject = _("%(inviter)s invites you to look after %(child)s on Happy Partner") % context
         body = render_to_string("accounts/email/guardian_invitation.txt", context)

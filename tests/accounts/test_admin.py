@@ -7,7 +7,15 @@ from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from accounts.models import ChildProfile, ConsentRecord, GuardianInvitation, PairingCode, ParentalControls, User
+from accounts.models import (
+    ChildProfile,
+    ConsentRecord,
+    GuardianInvitation,
+    Guardianship,
+    PairingCode,
+    ParentalControls,
+    User,
+)
 from accounts.services.controls import controls_update
 from accounts.services.devices import pairing_code_create
 from accounts.services.guardians import invitation_create
@@ -176,3 +184,16 @@ def test_non_staff_parent_is_sent_to_the_admin_login(world):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login")), response["Location"]
+
+
+def test_staff_cannot_delete_an_owner_guardianship(admin_client, db):
+    """Deleting the owner row in the admin would leave a child with nobody responsible for it."""
+    cast = build_cast()
+    owner_row = Guardianship.objects.get(child=cast.child_a1, role="owner")
+    co_row = Guardianship.objects.get(child=cast.child_a1, role="co_guardian")
+    url = reverse("admin:accounts_guardianship_delete", args=[owner_row.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Guardianship.objects.filter(pk=owner_row.pk).exists()
+    co_url = reverse("admin:accounts_guardianship_delete", args=[co_row.pk])
+    assert admin_client.post(co_url, {"post": "yes"}).status_code == 302
+    assert not Guardianship.objects.filter(pk=co_row.pk).exists()

@@ -327,6 +327,8 @@ def test_settings_load_with_a_good_environment():
             "DATABASE_POOL_MAX",
             {"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "postgres://u@127.0.0.1:5432/hp", "DATABASE_POOL_MAX": "abc"},
         ),
+        ("DATABASE_POOL_MAX", {"SECRET_KEY": GOOD_KEY, "DATABASE_POOL_MAX": "abc"}),
+        ("CELERY_BROKER_URL", {"SECRET_KEY": GOOD_KEY, "CELERY_BROKER_URL": "http://nope"}),
         ("DATABASE_URL", {"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "mysql://u@127.0.0.1/hp"}),
         ("REDIS_URL", {"SECRET_KEY": GOOD_KEY, "REDIS_URL": "http://x"}),
         ("LOG_LEVEL", {"SECRET_KEY": GOOD_KEY, "LOG_LEVEL": "LOUD"}),
