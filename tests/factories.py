@@ -68,6 +68,16 @@ class Cast:
     device_b1: Device
     device_b1_tokens: dict
 
+    def path_ids(self) -> dict[str, int]:
+        """The ids the request tables put into ``{placeholders}`` in their paths."""
+        return {
+            "a1": self.child_a1.pk,
+            "a2": self.child_a2.pk,
+            "b1": self.child_b1.pk,
+            "dev_a1": self.device_a1.pk,
+            "dev_b1": self.device_b1.pk,
+        }
+
     def client_for(self, persona: str) -> APIClient:
         if persona == "anonymous":
             return APIClient()

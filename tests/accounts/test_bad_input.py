@@ -172,11 +172,7 @@ def ids(cast: Cast) -> dict[str, Any]:
     """Values for the ``{placeholders}`` in the tables' paths."""
     pending, _token = invitation_create(acting_user=cast.parent_a, child=cast.child_a1, email="pending@example.com")
     return {
-        "a1": cast.child_a1.pk,
-        "a2": cast.child_a2.pk,
-        "b1": cast.child_b1.pk,
-        "dev_a1": cast.device_a1.pk,
-        "dev_b1": cast.device_b1.pk,
+        **cast.path_ids(),
         "consent_a1": ConsentRecord.objects.get(child=cast.child_a1, scope=ConsentScope.CHAT).pk,
         "consent_b1": ConsentRecord.objects.get(child=cast.child_b1, scope=ConsentScope.CHAT).pk,
         "owner_a1": Guardianship.objects.get(child=cast.child_a1, role=GuardianRole.OWNER).pk,

@@ -154,11 +154,7 @@ def _setup_world(cast: Cast, given: str) -> dict[str, Any]:
         return ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at__isnull=True).pk
 
     return {
-        "a1": cast.child_a1.pk,
-        "a2": cast.child_a2.pk,
-        "b1": cast.child_b1.pk,
-        "dev_a1": cast.device_a1.pk,
-        "dev_b1": cast.device_b1.pk,
+        **cast.path_ids(),
         "consent_a1": active_consent(cast.child_a1, ConsentScope.VOICE),
         "consent_b1": active_consent(cast.child_b1, ConsentScope.CHAT),
         "g_owner": guardianship(cast.parent_a),
