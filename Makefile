@@ -20,7 +20,10 @@ $(STAMP): requirements.txt requirements-dev.txt scripts/install-system-deps.sh
 %.mo: %.po
 	msgfmt --check-format -o $@ $<
 
-setup: $(STAMP) $(MO)
+var/secret_key:
+	mkdir -p var && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: $(STAMP) $(MO) var/secret_key
 
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput

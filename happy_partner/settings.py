@@ -29,10 +29,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HAPPY_PARTNER_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if SECRET_KEY is None:
+# The environment wins; otherwise the per-machine key `make setup` writes to var/secret_key, so
+# manage.py works on a developer's machine with DEBUG off. Neither, with DEBUG off, stops here.
+_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env_str("SECRET_KEY") or (_SECRET_KEY_FILE.read_text().strip() if _SECRET_KEY_FILE.is_file() else None)
+if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (set DEBUG=1 for local development)")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is required when DEBUG is off: set it, or run `make setup` to write {_SECRET_KEY_FILE}"
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])

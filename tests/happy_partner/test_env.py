@@ -344,11 +344,23 @@ def test_settings_refuse_a_malformed_variable(variable, overrides):
     assert f"{variable} must" in result.stderr
 
 
-def test_settings_require_a_secret_key_when_debug_is_off():
-    result = _setup_django(DEBUG="0")
+def test_settings_require_a_secret_key_when_debug_is_off(tmp_path):
+    result = _setup_django(DEBUG="0", HAPPY_PARTNER_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY is required" in result.stderr
+
+
+def test_settings_read_the_machine_key_file_when_the_variable_is_unset(tmp_path):
+    (tmp_path / "secret_key").write_text(GOOD_KEY + "\n")
+    script = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="happy_partner.settings", DEBUG="0", HAPPY_PARTNER_VAR_DIR=str(tmp_path))
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == GOOD_KEY
 
 
 def test_settings_allow_a_missing_secret_key_in_debug():
