@@ -1,0 +1,76 @@
+"""The safety vocabulary shared by the checker, the pipeline and the API. No ORM here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class Action(StrEnum):
+    ALLOW = "allow"  # nothing found
+    MASK = "mask"  # personal information replaced before storage and before any LLM sees it
+    REDIRECT = "redirect"  # answer with a gentle change of topic instead of the request
+    BLOCK = "block"  # not answered; a kind refusal
+    ESCALATE = "escalate"  # caring reply with help, guardians alerted at once
+
+
+class Category(StrEnum):
+    SELF_HARM = "self_harm"
+    VIOLENCE = "violence"
+    SEXUAL = "sexual"
+    DRUGS = "drugs"  # drugs, alcohol, tobacco
+    BULLYING = "bullying"  # bullying, hate, profanity
+    DANGEROUS = "dangerous"  # dangerous activities and challenges
+    STRANGERS = "strangers"  # contact with strangers, grooming, meeting up
+    SCAMS = "scams"
+    PERSONAL_INFO = "personal_info"
+    ABUSE = "abuse"  # a child disclosing abuse
+    PARENT_BLOCKED = "parent_blocked"  # the family's own blocked words
+
+
+class Severity(IntEnum):
+    """Ordered, so thresholds compare. ``.label`` is the API/database value."""
+
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Severity:
+        return cls[label.upper()]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One lexicon hit. ``term`` is the lexicon's normalised term (safe to log), never the child's text."""
+
+    term: str
+    category: Category
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class PiiHit:
+    kind: str  # phone, id_card, email, qq, wechat, address, school_class
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: Action
+    severity: Severity
+    categories: tuple[Category, ...] = ()
+    masked_text: str = ""
+    matches: tuple[Match, ...] = field(default=(), repr=False)
+    pii: tuple[PiiHit, ...] = field(default=(), repr=False)
+
+    @property
+    def flagged(self) -> bool:
+        return self.action not in (Action.ALLOW, Action.MASK)
