@@ -113,6 +113,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not SQLite's shared in-memory database, so tests with threads get the same
+            # WAL locking as the real thing instead of "table is locked" errors.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from happy_partner.api.errors import json_not_found, json_server_error
+from happy_partner.converters import IdConverter
 from happy_partner.views import healthz, readyz
+
+register_converter(IdConverter, "id")  # database ids in paths; before the includes use it
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api.urls")),
+    path("api/v1/", include("conversations.api.urls")),
     path("", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
 ]
 

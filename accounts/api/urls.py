@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from accounts.api.views import auth, children, consents, controls, devices, guardians
-from happy_partner.converters import IdConverter
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("auth/register/", auth.RegisterView.as_view(), name="auth-register"),

@@ -1,0 +1,132 @@
+"""Staff views of conversations. Reading what a child wrote needs the explicit ``view_transcript``
+permission, and every read is logged (TranscriptAccess)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conversations.models import (
+    ChatSession,
+    LexiconTerm,
+    MemoryFact,
+    Message,
+    SafetyEvent,
+    TranscriptAccess,
+    UsageDay,
+)
+
+TRANSCRIPT_PERMISSION = "conversations.view_transcript"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChatSession)
+class ChatSessionAdmin(ReadOnlyAdmin):
+    """Metadata only (no text): titles are the child's words, so they need the transcript permission."""
+
+    list_display = ["id", "child", "started_at", "last_activity_at", "message_count", "active_seconds", "ended_at"]
+    list_filter = ["ended_at", "deleted_at"]
+    search_fields = ["=id", "=child__id"]
+    exclude = ["title", "story_state"]
+    list_select_related = ["child"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["id", "child", "session", "role", "agent", "safety_action", "emotion", "subject", "created_at"]
+    list_filter = ["role", "agent", "safety_action", "safety_severity"]
+    search_fields = ["=session__id", "=child__id"]
+    list_select_related = ["child", "session"]
+    readonly_fields = ["session", "child", "reply_to"]
+    exclude = ["search_tokens"]
+    show_full_result_count = False  # no COUNT(*) over millions of rows
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(TRANSCRIPT_PERMISSION)
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(TRANSCRIPT_PERMISSION)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        message = self.get_object(request, object_id)
+        if message is not None and self.has_view_permission(request, message):
+            TranscriptAccess.objects.create(staff=request.user, child_id=message.child_id, session=message.session)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(SafetyEvent)
+class SafetyEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "child", "direction", "severity", "action", "created_at", "parent_notified_at", "reviewed_at"]
+    list_filter = ["severity", "action", "direction", "reviewed_at"]
+    search_fields = ["=child__id"]
+    readonly_fields = [
+        "child",
+        "message",
+        "direction",
+        "categories",
+        "severity",
+        "action",
+        "evidence",
+        "created_at",
+        "parent_notified_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_select_related = ["child"]
+    actions = ["mark_reviewed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Mark as reviewed"))
+    def mark_reviewed(self, request, queryset):
+        updated = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(), reviewed_by=request.user)
+        self.message_user(request, _("%(count)d events marked as reviewed.") % {"count": updated})
+
+
+@admin.register(MemoryFact)
+class MemoryFactAdmin(ReadOnlyAdmin):
+    list_display = ["id", "child", "kind", "importance", "created_at", "last_used_at"]
+    list_filter = ["kind"]
+    search_fields = ["=child__id"]
+    exclude = ["text"]  # the child's words: parents see them, staff do not
+    readonly_fields = ["child", "source_message"]
+
+
+@admin.register(UsageDay)
+class UsageDayAdmin(ReadOnlyAdmin):
+    list_display = ["child", "day", "seconds", "messages"]
+    list_filter = ["day"]
+    search_fields = ["=child__id"]
+    date_hierarchy = "day"
+
+
+@admin.register(LexiconTerm)
+class LexiconTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "category", "severity", "language", "is_active", "created_by", "created_at"]
+    list_filter = ["category", "severity", "language", "is_active"]
+    search_fields = ["term", "note"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TranscriptAccess)
+class TranscriptAccessAdmin(ReadOnlyAdmin):
+    list_display = ["staff", "child", "session", "accessed_at"]
+    list_filter = ["accessed_at"]
+    search_fields = ["staff__email", "=child__id"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

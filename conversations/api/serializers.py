@@ -1,0 +1,199 @@
+"""Request and response shapes of the conversations API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from conversations.agents.types import AgentName
+from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
+
+TEXT_MAX = 2000
+AGENT_CHOICES = [a.value for a in AgentName]
+
+
+class ChatRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    session = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    child = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**62, help_text="Parents testing parent mode: which child."
+    )
+
+
+class SafetySerializer(serializers.Serializer):
+    action = serializers.CharField()
+    severity = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+
+
+class ChatMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ChatReplySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    agent = serializers.CharField()
+    subject = serializers.CharField(allow_blank=True)
+    emotion = serializers.CharField(allow_blank=True, help_text="The emotion noticed in the child's message.")
+
+
+class ChatSessionBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+
+
+class ChatResponseSerializer(serializers.Serializer):
+    session = ChatSessionBriefSerializer()
+    message = ChatMessageSerializer()
+    reply = ChatReplySerializer()
+    safety = SafetySerializer()
+    refusal = serializers.CharField(allow_null=True, help_text="Why the message was not answered, if it was not.")
+
+
+def chat_response(result) -> dict:
+    message, reply, verdict = result.message, result.reply, result.verdict
+    return {
+        "session": {"id": result.session.pk, "title": result.session.title},
+        "message": {"id": message.pk, "text": message.text, "created_at": message.created_at},
+        "reply": {
+            "id": reply.pk,
+            "text": reply.text,
+            "agent": reply.agent,
+            "subject": reply.subject or message.subject,
+            "emotion": message.emotion,
+        },
+        "safety": {
+            "action": verdict.action.value,
+            "severity": verdict.severity.label,
+            "categories": [c.value for c in verdict.categories],
+        },
+        "refusal": result.refusal,
+    }
+
+
+class SafetyCheckRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    child = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+
+
+class SafetyCheckResponseSerializer(SafetySerializer):
+    masked_text = serializers.CharField(allow_blank=True)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    is_active = serializers.BooleanField(read_only=True)
+    child = serializers.IntegerField(source="child_id", read_only=True)
+
+    class Meta:
+        model = ChatSession
+        fields = [
+            "id",
+            "child",
+            "title",
+            "started_at",
+            "last_activity_at",
+            "ended_at",
+            "deleted_at",
+            "message_count",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    child = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+
+
+class SessionUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80, allow_blank=True)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    safety = serializers.SerializerMethodField()
+    session = serializers.IntegerField(source="session_id", read_only=True)
+    reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "session",
+            "reply_to",
+            "role",
+            "agent",
+            "text",
+            "pii_masked",
+            "safety",
+            "refusal_code",
+            "emotion",
+            "emotion_intensity",
+            "subject",
+            "provider",
+            "latency_ms",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_safety(self, message: Message) -> dict:
+        return {
+            "action": message.safety_action,
+            "severity": message.safety_severity,
+            "categories": message.safety_categories,
+        }
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    agent = serializers.ChoiceField(choices=AGENT_CHOICES, required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    flagged = serializers.BooleanField(required=False, default=False)
+    q = serializers.CharField(required=False, max_length=100, allow_blank=False)
+
+
+class MemorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemoryFact
+        fields = ["id", "kind", "text", "importance", "created_at", "last_used_at"]
+        read_only_fields = fields
+
+
+class SafetyEventSerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id", read_only=True)
+    message = serializers.IntegerField(source="message_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SafetyEvent
+        fields = [
+            "id",
+            "child",
+            "message",
+            "direction",
+            "categories",
+            "severity",
+            "action",
+            "evidence",
+            "created_at",
+            "parent_notified_at",
+            "reviewed_at",
+            "review_note",
+        ]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class InsightsQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(required=False, default=30, min_value=1, max_value=90)
+
+
+class InsightsSerializer(serializers.Serializer):
+    """Per-day figures in the family's time zone; see docs/API_SPEC.md for each report's fields."""
+
+    child = serializers.IntegerField()
+    days = serializers.IntegerField()
+    report = serializers.DictField()

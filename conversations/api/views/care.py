@@ -1,0 +1,119 @@
+"""Parents' views of what the companion remembers, noticed and reported; staff review."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+
+from accounts.api.views.base import GuardianChildMixin
+from accounts.snapshots import child_snapshot
+from conversations.api.serializers import (
+    InsightsQuerySerializer,
+    InsightsSerializer,
+    MemorySerializer,
+    ReviewSerializer,
+    SafetyEventSerializer,
+)
+from conversations.models import MemoryFact, SafetyEvent
+from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
+from conversations.services.memories import memory_delete
+from conversations.services.moderation import safety_event_review
+from happy_partner.api.errors import not_found
+from happy_partner.api.pagination import paginated_response
+from happy_partner.api.views import ApiView
+
+
+class MemoryListView(GuardianChildMixin, ApiView):
+    serializer_class = MemorySerializer
+    queryset = MemoryFact.objects.none()  # for the schema generator
+
+    @extend_schema(responses={200: MemorySerializer(many=True)}, tags=["memory"])
+    def get(self, request, child_id: int):
+        return paginated_response(self, MemoryFact.objects.filter(child=self.get_child()))
+
+
+class MemoryDetailView(GuardianChildMixin, ApiView):
+    serializer_class = MemorySerializer
+
+    @extend_schema(responses={204: None}, tags=["memory"])
+    def delete(self, request, child_id: int, memory_id: int):
+        memory = MemoryFact.objects.filter(child=self.get_child(), pk=memory_id).first()
+        if memory is None:
+            raise not_found(_("No such memory."))
+        memory_delete(acting_user=request.user, memory=memory)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _InsightsView(GuardianChildMixin, ApiView):
+    serializer_class = InsightsSerializer
+    report = staticmethod(activity_for_child)
+
+    @extend_schema(parameters=[InsightsQuerySerializer], responses={200: InsightsSerializer}, tags=["insights"])
+    def get(self, request, child_id: int):
+        query = InsightsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        child = self.get_child()
+        days = query.validated_data["days"]
+        time_zone = child_snapshot(child_id=child.pk).controls.time_zone
+        report = self.report(child_id=child.pk, days=days, now=timezone.now(), time_zone=time_zone)
+        return Response(InsightsSerializer({"child": child.pk, "days": days, "report": report}).data)
+
+
+class ActivityInsightsView(_InsightsView):
+    report = staticmethod(activity_for_child)
+
+
+class LearningInsightsView(_InsightsView):
+    report = staticmethod(learning_for_child)
+
+
+class EmotionInsightsView(_InsightsView):
+    report = staticmethod(emotions_for_child)
+
+
+class ChildSafetyEventsView(GuardianChildMixin, ApiView):
+    serializer_class = SafetyEventSerializer
+    queryset = SafetyEvent.objects.none()  # for the schema generator
+
+    @extend_schema(responses={200: SafetyEventSerializer(many=True)}, tags=["safety"])
+    def get(self, request, child_id: int):
+        return paginated_response(self, SafetyEvent.objects.filter(child=self.get_child()))
+
+
+class StaffSafetyEventsView(ApiView):
+    """The review queue for staff: unreviewed first is ?reviewed=false."""
+
+    permission_classes = [IsAdminUser]
+    serializer_class = SafetyEventSerializer
+    queryset = SafetyEvent.objects.none()  # for the schema generator
+
+    @extend_schema(responses={200: SafetyEventSerializer(many=True)}, tags=["safety"])
+    def get(self, request):
+        events = SafetyEvent.objects.all()
+        reviewed = request.query_params.get("reviewed")
+        if reviewed in ("false", "0"):
+            events = events.filter(reviewed_at__isnull=True)
+        elif reviewed in ("true", "1"):
+            events = events.filter(reviewed_at__isnull=False)
+        return paginated_response(self, events)
+
+
+class StaffSafetyEventReviewView(ApiView):
+    permission_classes = [IsAdminUser]
+    serializer_class = ReviewSerializer
+
+    @extend_schema(request=ReviewSerializer, responses={200: SafetyEventSerializer}, tags=["safety"])
+    def post(self, request, event_id: int):
+        event = SafetyEvent.objects.filter(pk=event_id).first()
+        if event is None:
+            raise not_found(_("No such safety event."))
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = safety_event_review(
+            acting_user=request.user, event=event, note=serializer.validated_data.get("note", "")
+        )
+        return Response(SafetyEventSerializer(event).data)

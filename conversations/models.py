@@ -1,1 +1,0 @@
-"""Chat sessions, messages, safety events and memories arrive with the conversations issue."""

@@ -1,0 +1,20 @@
+"""Conversations: sessions, one row per message, safety events, memories, usage, staff lexicon."""
+
+from conversations.models.lexicon import LexiconTerm
+from conversations.models.memory import MemoryFact, MemoryKind
+from conversations.models.messages import ChatSession, Message, MessageRole
+from conversations.models.safety import Direction, SafetyEvent, TranscriptAccess
+from conversations.models.usage import UsageDay
+
+__all__ = [
+    "ChatSession",
+    "Direction",
+    "LexiconTerm",
+    "MemoryFact",
+    "MemoryKind",
+    "Message",
+    "MessageRole",
+    "SafetyEvent",
+    "TranscriptAccess",
+    "UsageDay",
+]

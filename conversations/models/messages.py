@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ChildProfile, Device
+
+FLAGGED_ACTIONS = ("redirect", "block", "escalate")
+
+
+class ChatSession(models.Model):
+    """One conversation of a child. Soft-deleted (``deleted_at``) so a parent's history stays whole."""
+
+    child = models.ForeignKey(
+        ChildProfile, on_delete=models.CASCADE, related_name="chat_sessions", verbose_name=_("child"), db_index=False
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("device")
+    )
+    title = models.CharField(_("title"), max_length=80, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    last_activity_at = models.DateTimeField(_("last activity at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(_("active seconds"), default=0)
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+    story_state = models.JSONField(_("story state"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("chat session")
+        verbose_name_plural = _("chat sessions")
+        indexes = [models.Index(fields=["child", "-started_at", "-id"], name="session_child_recent")]
+
+    def __str__(self) -> str:
+        return f"session #{self.pk} of child {self.child_id}"
+
+    @property
+    def created_at(self):  # the pagination key shared by every list
+        return self.started_at
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None and self.deleted_at is None
+
+
+class MessageRole(models.TextChoices):
+    CHILD = "child", _("Child")
+    ASSISTANT = "assistant", _("Companion")
+    SYSTEM = "system", _("System")
+
+
+class Message(models.Model):
+    """One message, one row: appending never rewrites history, whatever its length.
+
+    ``text`` is stored after personal information was masked (``pii_masked``); the raw words with
+    a phone number or an address are never written anywhere.
+    """
+
+    session = models.ForeignKey(
+        ChatSession, on_delete=models.CASCADE, related_name="messages", verbose_name=_("session"), db_index=False
+    )
+    child = models.ForeignKey(
+        ChildProfile, on_delete=models.CASCADE, related_name="messages", verbose_name=_("child"), db_index=False
+    )
+    reply_to = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply", verbose_name=_("reply to")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MessageRole.choices)
+    agent = models.CharField(_("agent"), max_length=10, blank=True)
+    text = models.TextField(_("text"))
+    pii_masked = models.BooleanField(_("personal information masked"), default=False)
+    safety_action = models.CharField(_("safety action"), max_length=10, default="allow")
+    safety_severity = models.CharField(_("safety severity"), max_length=10, default="none")
+    safety_categories = models.JSONField(_("safety categories"), default=list, blank=True)
+    refusal_code = models.CharField(_("refusal"), max_length=30, blank=True)
+    emotion = models.CharField(_("emotion"), max_length=12, blank=True)
+    emotion_intensity = models.FloatField(_("emotion intensity"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=20, blank=True)
+    provider = models.CharField(_("provider"), max_length=30, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    search_tokens = models.TextField(_("search tokens"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        permissions = [("view_transcript", _("Can read children's conversation transcripts (access is logged)"))]
+        indexes = [
+            # newest page of one child's history; keyset pagination walks this index
+            models.Index(fields=["child", "-created_at", "-id"], name="message_child_recent"),
+            # one session's history, and the recent turns fed to the agents
+            models.Index(fields=["session", "-created_at", "-id"], name="message_session_recent"),
+            # "flagged only" filter for parents
+            models.Index(
+                fields=["child", "-created_at", "-id"],
+                name="message_child_flagged",
+                condition=Q(safety_action__in=FLAGGED_ACTIONS),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk} ({self.role}) in session {self.session_id}"
+
+    @property
+    def flagged(self) -> bool:
+        return self.safety_action in FLAGGED_ACTIONS

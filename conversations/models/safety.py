@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ChildProfile
+from conversations.models.messages import ChatSession, Message
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("From the child")
+    OUT = "out", _("From the companion")
+
+
+class SafetyEvent(models.Model):
+    """Something the safety checks caught. ``evidence`` holds lexicon terms and PII kinds only,
+    never the child's words; the message itself (masked) is one click away for guardians."""
+
+    child = models.ForeignKey(
+        ChildProfile, on_delete=models.CASCADE, related_name="safety_events", verbose_name=_("child"), db_index=False
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="safety_events",
+        verbose_name=_("message"),
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    categories = models.JSONField(_("categories"), default=list)
+    severity = models.CharField(_("severity"), max_length=10)
+    action = models.CharField(_("action"), max_length=10)
+    evidence = models.JSONField(_("evidence (redacted)"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    parent_notified_at = models.DateTimeField(_("guardians notified at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("safety event")
+        verbose_name_plural = _("safety events")
+        indexes = [
+            models.Index(fields=["child", "-created_at", "-id"], name="safety_child_recent"),
+            models.Index(fields=["reviewed_at", "-created_at"], name="safety_review_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"safety event #{self.pk} ({self.action}, {self.severity})"
+
+
+class TranscriptAccess(models.Model):
+    """Every time staff open a child's transcript in the admin: who, which child, when."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff")
+    )
+    child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="+", verbose_name=_("child"))
+    session = models.ForeignKey(
+        ChatSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
+    )
+    accessed_at = models.DateTimeField(_("accessed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("transcript access")
+        verbose_name_plural = _("transcript accesses")
+
+    def __str__(self) -> str:
+        return f"staff {self.staff_id} read child {self.child_id} at {self.accessed_at:%Y-%m-%d %H:%M}"

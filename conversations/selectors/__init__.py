@@ -1,0 +1,1 @@
+"""Reads of the conversations app, scoped to who asks."""

@@ -1,0 +1,98 @@
+"""What parents see at a glance: activity, learning and feelings per day, in the family's time zone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncDate
+
+from conversations.models import Message, MessageRole, UsageDay
+from conversations.models.messages import FLAGGED_ACTIONS
+
+
+def _range(now: datetime, days: int, time_zone: str) -> tuple[date, date, datetime]:
+    zone = ZoneInfo(time_zone)
+    last = now.astimezone(zone).date()
+    first = last - timedelta(days=days - 1)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    return first, last, start
+
+
+def activity_for_child(*, child_id: int, days: int, now: datetime, time_zone: str) -> dict:
+    first, last, start = _range(now, days, time_zone)
+    zone = ZoneInfo(time_zone)
+    per_day = {d: {"date": d, "messages": 0, "minutes": 0, "flagged": 0} for d in _days(first, last)}
+    for row in UsageDay.objects.filter(child_id=child_id, day__gte=first, day__lte=last):
+        per_day[row.day]["messages"] = row.messages
+        per_day[row.day]["minutes"] = round(row.seconds / 60)
+    flagged = (
+        Message.objects.filter(child_id=child_id, created_at__gte=start, safety_action__in=FLAGGED_ACTIONS)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    for row in flagged:
+        if row["day"] in per_day:
+            per_day[row["day"]]["flagged"] = row["n"]
+    agents = (
+        Message.objects.filter(child_id=child_id, created_at__gte=start, role=MessageRole.ASSISTANT)
+        .exclude(agent="")
+        .values("agent")
+        .annotate(n=Count("id"))
+        .order_by("-n", "agent")
+    )
+    return {
+        "days": list(per_day.values()),
+        "agents": {row["agent"]: row["n"] for row in agents},
+        "totals": {
+            "messages": sum(d["messages"] for d in per_day.values()),
+            "minutes": sum(d["minutes"] for d in per_day.values()),
+            "flagged": sum(d["flagged"] for d in per_day.values()),
+        },
+    }
+
+
+def learning_for_child(*, child_id: int, days: int, now: datetime, time_zone: str) -> dict:
+    """Questions the child asked the teacher, per subject and day."""
+    first, last, start = _range(now, days, time_zone)
+    rows = (
+        Message.objects.filter(child_id=child_id, created_at__gte=start, role=MessageRole.CHILD, agent="edu")
+        .annotate(day=TruncDate("created_at", tzinfo=ZoneInfo(time_zone)))
+        .values("day", "subject")
+        .annotate(n=Count("id"))
+    )
+    subjects: dict[str, int] = defaultdict(int)
+    per_day: dict[date, dict[str, int]] = {d: {} for d in _days(first, last)}
+    for row in rows:
+        subject = row["subject"] or "general"
+        subjects[subject] += row["n"]
+        if row["day"] in per_day:
+            per_day[row["day"]][subject] = per_day[row["day"]].get(subject, 0) + row["n"]
+    return {
+        "subjects": dict(sorted(subjects.items(), key=lambda item: (-item[1], item[0]))),
+        "days": [{"date": d, "questions": per_day[d]} for d in per_day],
+    }
+
+
+def emotions_for_child(*, child_id: int, days: int, now: datetime, time_zone: str) -> dict:
+    """How the child felt, per day: counts and mean intensity of each emotion the companion noticed."""
+    first, last, start = _range(now, days, time_zone)
+    rows = (
+        Message.objects.filter(child_id=child_id, created_at__gte=start, role=MessageRole.CHILD)
+        .exclude(emotion="")
+        .annotate(day=TruncDate("created_at", tzinfo=ZoneInfo(time_zone)))
+        .values("day", "emotion")
+        .annotate(n=Count("id"), intensity=Avg("emotion_intensity"))
+    )
+    per_day: dict[date, dict[str, dict]] = {d: {} for d in _days(first, last)}
+    for row in rows:
+        if row["day"] in per_day:
+            per_day[row["day"]][row["emotion"]] = {"count": row["n"], "intensity": round(row["intensity"] or 0, 2)}
+    return {"days": [{"date": d, "emotions": per_day[d]} for d in per_day]}
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -1,0 +1,44 @@
+"""Who may see which child, session and message: parents their own children, a device its child.
+A foreign id answers 404 here, in one place."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import ChildProfile, User
+from accounts.principals import ChildPrincipal
+from accounts.selectors import child_get_for_guardian, children_for_guardian
+from conversations.models import ChatSession
+from happy_partner.api.errors import ApplicationError, not_found
+
+Principal = User | ChildPrincipal
+
+
+def child_for_principal(*, principal: Principal, child_id: int | str | None) -> ChildProfile:
+    """A device acts for its own child (``child_id`` may be omitted); a parent must name one of theirs."""
+    if isinstance(principal, ChildPrincipal):
+        if child_id not in (None, "", principal.child_id, str(principal.child_id)):
+            raise not_found(_("No such child."))
+        return principal.child
+    if child_id in (None, ""):
+        raise ApplicationError(
+            code="invalid",
+            message=_("Some fields are not valid."),
+            fields={"child": [_("Parents must say which child this is for.")]},
+        )
+    return child_get_for_guardian(user=principal, child_id=child_id)
+
+
+def sessions_for_principal(*, principal: Principal) -> QuerySet[ChatSession]:
+    """A child can tidy away (soft-delete) a chat; their parents still see it, marked deleted."""
+    if isinstance(principal, ChildPrincipal):
+        return ChatSession.objects.filter(child_id=principal.child_id, deleted_at__isnull=True)
+    return ChatSession.objects.filter(child__in=children_for_guardian(user=principal).values("pk"))
+
+
+def session_get_for_principal(*, principal: Principal, session_id: int) -> ChatSession:
+    session = sessions_for_principal(principal=principal).filter(pk=session_id).first()
+    if session is None:
+        raise not_found(_("No such chat."))
+    return session

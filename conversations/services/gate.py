@@ -1,0 +1,87 @@
+"""Step 1 of the pipeline: may this child talk right now? Enforced on the server, every entry point.
+
+Order of the checks (the first that fails is the reason given): consent to chat, child switched
+on, the allowed window of the day (quiet hours outside it), the weekly then daily minutes, the
+session's minutes. A refusal is a kind sentence for the child plus a stable reason code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.snapshots import ChildSnapshot
+from conversations.agents.types import AgentName
+from conversations.services.usage import Usage
+
+FEATURE_OF_AGENT = {
+    AgentName.EDU: "education_enabled",
+    AgentName.EMOTION: "emotion_enabled",
+    AgentName.STORY: "stories_enabled",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    reply: str
+
+
+def _window(snapshot: ChildSnapshot, local: datetime):
+    c = snapshot.controls
+    return (c.weekend_start, c.weekend_end) if local.weekday() >= 5 else (c.weekday_start, c.weekday_end)
+
+
+def _reply(snapshot: ChildSnapshot, code: str, **params: str) -> str:
+    with translation.override(snapshot.language):
+        messages = {
+            "consent_required": _("I can't chat right now. Please ask your parent to switch chatting on."),
+            "child_inactive": _("Chatting is switched off for now. Ask your parent if you'd like to talk again."),
+            "quiet_hours": _("It's rest time now, and I'm resting too! We can talk again at %(time)s."),
+            "weekly_limit": _("We've used up this week's chat time. Let's play and rest, and talk again next week!"),
+            "daily_limit": _("We've talked a lot today! Let's rest our eyes and chat again tomorrow."),
+            "session_limit": _("This chat has been going for a while. Take a little break, then start a new chat!"),
+            "feature_disabled": _("That's switched off by your parent. We can talk about something else!"),
+        }
+        return messages[code] % params
+
+
+def gate_check(
+    *, snapshot: ChildSnapshot, usage: Usage, session_active_seconds: int, now: datetime, agent: AgentName | None = None
+) -> Refusal | None:
+    c = snapshot.controls
+    if not snapshot.has_consent("chat"):
+        return Refusal("consent_required", _reply(snapshot, "consent_required"))
+    if not snapshot.is_active:
+        return Refusal("child_inactive", _reply(snapshot, "child_inactive"))
+    local = now.astimezone(ZoneInfo(c.time_zone))
+    start, end = _window(snapshot, local)
+    if not start <= local.time() < end:
+        return Refusal("quiet_hours", _reply(snapshot, "quiet_hours", time=start.strftime("%H:%M")))
+    if usage.week_seconds >= c.weekly_minutes * 60:
+        return Refusal("weekly_limit", _reply(snapshot, "weekly_limit"))
+    if usage.today_seconds >= c.daily_minutes * 60:
+        return Refusal("daily_limit", _reply(snapshot, "daily_limit"))
+    if session_active_seconds >= c.session_minutes * 60:
+        return Refusal("session_limit", _reply(snapshot, "session_limit"))
+    if agent is not None and agent in FEATURE_OF_AGENT and not getattr(c, FEATURE_OF_AGENT[agent]):
+        return Refusal("feature_disabled", _reply(snapshot, "feature_disabled"))
+    return None
+
+
+def enabled_agents(snapshot: ChildSnapshot) -> frozenset[AgentName]:
+    """The agents the router may choose: chat always, the others as the parent switched them.
+    Emotion support also needs the emotion_companion consent."""
+    c = snapshot.controls
+    enabled = {AgentName.CHAT}
+    if c.education_enabled:
+        enabled.add(AgentName.EDU)
+    if c.stories_enabled:
+        enabled.add(AgentName.STORY)
+    if c.emotion_enabled and snapshot.has_consent("emotion_companion"):
+        enabled.add(AgentName.EMOTION)
+    return frozenset(enabled)

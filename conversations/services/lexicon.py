@@ -1,0 +1,72 @@
+"""The compiled safety lexicon: bundled terms plus staff-managed ones, built once per process.
+
+Building the automaton costs milliseconds; checking a message costs microseconds. A version
+number in the shared cache says when staff changed the terms, so every process rebuilds once,
+never per message. If the cache is down the last built lexicon keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from conversations.models import LexiconTerm
+from conversations.safety import Lexicon, bundled_entries
+from conversations.safety.lexicon import LexiconEntry
+from conversations.safety.types import Category, Severity
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "safety-lexicon-version"
+_lock = threading.Lock()
+_built: tuple[object, Lexicon] | None = None
+
+
+def _version() -> object:
+    try:
+        version = cache.get(VERSION_KEY)
+    except Exception:
+        logger.warning("cache unavailable reading lexicon version", exc_info=True)
+        return None if _built is None else _built[0]
+    return version if version is not None else 0
+
+
+def _staff_entries() -> list[LexiconEntry]:
+    return [
+        LexiconEntry(
+            term=t.term, category=Category(t.category), severity=Severity.from_label(t.severity), language=t.language
+        )
+        for t in LexiconTerm.objects.filter(is_active=True).only("term", "category", "severity", "language")
+    ]
+
+
+def current_lexicon() -> Lexicon:
+    global _built
+    version = _version()
+    built = _built
+    if built is not None and built[0] == version:
+        return built[1]
+    with _lock:
+        if _built is None or _built[0] != version:
+            _built = (version, Lexicon.build([*bundled_entries(), *_staff_entries()]))
+            logger.info("safety lexicon built version=%s", version)
+        return _built[1]
+
+
+def lexicon_changed() -> None:
+    """Tell every process to rebuild on its next message."""
+    try:
+        cache.add(VERSION_KEY, 0, timeout=None)
+        cache.incr(VERSION_KEY)
+    except Exception:
+        logger.warning("cache unavailable bumping lexicon version", exc_info=True)
+        global _built
+        _built = None  # at least this process rebuilds
+
+
+@receiver([post_save, post_delete], sender=LexiconTerm)
+def _terms_changed(sender, **kwargs) -> None:
+    lexicon_changed()

@@ -1,0 +1,42 @@
+"""Staff and parent actions around safety: checking a text on demand, reviewing events."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.snapshots import child_snapshot
+from conversations.models import SafetyEvent
+from conversations.safety import check_text_safe
+from conversations.safety.types import Verdict
+from conversations.services.lexicon import current_lexicon
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def safety_check(*, text: str, child_id: int | None = None) -> Verdict:
+    """The input check alone, nothing stored: with a child, that child's sensitivity and blocked words."""
+    if child_id is None:
+        return check_text_safe(text, lexicon=current_lexicon())
+    controls = child_snapshot(child_id=child_id).controls
+    return check_text_safe(
+        text, lexicon=current_lexicon(), sensitivity=controls.safety_sensitivity, blocked_words=controls.blocked_words
+    )
+
+
+@transaction.atomic
+def safety_event_review(*, acting_user: User, event: SafetyEvent, note: str = "") -> SafetyEvent:
+    event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+    if event.reviewed_at is not None:
+        raise ApplicationError(code="already_reviewed", message=_("This event was already reviewed."), status_code=409)
+    event.reviewed_by = acting_user
+    event.reviewed_at = timezone.now()
+    event.review_note = note.strip()
+    event.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    logger.info("safety event reviewed event_id=%s by user_id=%s", event.pk, acting_user.pk)
+    return event

@@ -1,0 +1,368 @@
+"""The message pipeline: one path for REST, WebSocket and voice (see DESIGN.md).
+
+gate → input safety → route → context → agent reply (builtin, or an LLM with builtin fallback)
+→ output safety sentence by sentence → persist one row per message → notify after commit.
+
+Three short transactions, so no database lock is held while an LLM thinks:
+1. lock the session, check the gate and the child's words, store the child's message;
+2. (no transaction) compute the reply;
+3. check the reply, store it, remember what the child shared, raise safety events.
+Logs carry ids and verdicts, never a child's words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Device
+from accounts.snapshots import ChildSnapshot, child_snapshot
+from conversations.agents import respond, route
+from conversations.agents.memory import rank
+from conversations.agents.prompts import AGENT_PARAMS, build_messages
+from conversations.agents.types import (
+    AgentContext,
+    AgentName,
+    AgentReply,
+    MemoryView,
+    ProfileView,
+    RouteDecision,
+    Turn,
+)
+from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent
+from conversations.providers.registry import complete_with_fallback, get_provider
+from conversations.safety import check_text_safe, safety_reply, split_sentences
+from conversations.safety.types import Action, Severity, Verdict
+from conversations.search import search_tokens
+from conversations.services.alerts import safety_event_notify
+from conversations.services.gate import Refusal, enabled_agents, gate_check
+from conversations.services.lexicon import current_lexicon
+from conversations.services.sessions import session_create
+from conversations.services.usage import activity_seconds, local_day, usage_for_child, usage_record
+from happy_partner.api.errors import ApplicationError, not_found
+
+logger = logging.getLogger(__name__)
+
+HISTORY_TURNS = 10
+MEMORY_CANDIDATES = 50
+MEMORY_IN_CONTEXT = 5
+TITLE_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    session: ChatSession
+    message: Message
+    reply: Message
+    verdict: Verdict
+    refusal: str | None
+
+
+@dataclass
+class _Prepared:
+    session: ChatSession
+    message: Message
+    verdict: Verdict
+    ctx: AgentContext | None = None
+    decision: RouteDecision | None = None
+    memories_allowed: bool = False
+    finished: ChatResult | None = None
+
+
+def message_send(
+    *,
+    child_id: int,
+    text: str,
+    session_id: int | None = None,
+    device: Device | None = None,
+    force_agent: AgentName | None = None,
+) -> ChatResult:
+    snapshot = child_snapshot(child_id=child_id)
+    prepared = _receive(snapshot, text, session_id, device, force_agent)
+    if prepared.finished is not None:
+        return prepared.finished
+    assert prepared.ctx is not None and prepared.decision is not None
+    started = time.perf_counter()
+    reply, provider_name, usage = _compose(prepared.ctx, prepared.decision)
+    latency_ms = int((time.perf_counter() - started) * 1000)
+    return _deliver(snapshot, prepared, reply, provider_name, usage, latency_ms)
+
+
+# --- phase 1 -------------------------------------------------------------------------------------
+@transaction.atomic
+def _receive(
+    snapshot: ChildSnapshot, text: str, session_id: int | None, device: Device | None, force_agent: AgentName | None
+) -> _Prepared:
+    now = timezone.now()
+    session = _locked_session(snapshot, session_id, device)
+    usage = usage_for_child(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
+    refusal = gate_check(
+        snapshot=snapshot, usage=usage, session_active_seconds=session.active_seconds, now=now, agent=force_agent
+    )
+    c = snapshot.controls
+    verdict = check_text_safe(
+        text, lexicon=current_lexicon(), sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words
+    )
+    masked = verdict.masked_text
+    decision = None
+    ctx = None
+    memories_allowed = snapshot.has_consent("memory") and c.memory_enabled
+    if refusal is None and verdict.action in (Action.ALLOW, Action.MASK):
+        ctx = _context(snapshot, session, masked, memories_allowed)
+        decision = route(ctx)
+        if force_agent is not None:
+            decision = dataclasses.replace(decision, agent=force_agent)
+    emotion = decision.emotion if decision and snapshot.has_consent("emotion_companion") else None
+    message = Message.objects.create(
+        session=session,
+        child_id=snapshot.child_id,
+        role=MessageRole.CHILD,
+        text=masked,
+        pii_masked=bool(verdict.pii),
+        safety_action=verdict.action.value,
+        safety_severity=verdict.severity.label,
+        safety_categories=[c.value for c in verdict.categories],
+        refusal_code=refusal.code if refusal else "",
+        agent=decision.agent.value if decision else "",
+        subject=(decision.subject or "") if decision else "",
+        emotion=emotion.label if emotion else "",
+        emotion_intensity=emotion.intensity if emotion else None,
+        search_tokens=" ".join(search_tokens(masked)),
+        created_at=now,
+    )
+    _account(snapshot, session, message, now, counted=refusal is None)
+    prepared = _Prepared(session, message, verdict, ctx, decision, memories_allowed)
+    if refusal is not None:
+        prepared.finished = _finish_refused(snapshot, prepared, refusal)
+    elif verdict.action not in (Action.ALLOW, Action.MASK):
+        prepared.finished = _finish_unsafe_input(snapshot, prepared)
+    return prepared
+
+
+def _locked_session(snapshot: ChildSnapshot, session_id: int | None, device: Device | None) -> ChatSession:
+    if session_id is None:
+        session = session_create(child_id=snapshot.child_id, device=device)
+    else:
+        session = (
+            ChatSession.objects.select_for_update()
+            .filter(pk=session_id, child_id=snapshot.child_id, deleted_at__isnull=True)
+            .first()
+        )
+        if session is None:
+            raise not_found(_("No such chat."))
+        if session.ended_at is not None:
+            raise ApplicationError(
+                code="session_ended", message=_("This chat has ended. Start a new one."), status_code=409
+            )
+    return session
+
+
+def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_allowed: bool) -> AgentContext:
+    recent = list(
+        Message.objects.filter(session=session)
+        .order_by("-created_at", "-id")
+        .values_list("role", "text", "agent")[:HISTORY_TURNS]
+    )
+    history = tuple(Turn(role=role, text=body, agent=agent) for role, body, agent in reversed(recent))
+    memories: tuple[MemoryView, ...] = ()
+    if memories_allowed:
+        candidates = [
+            MemoryView(id=m.pk, kind=m.kind, text=m.text, importance=m.importance)
+            for m in MemoryFact.objects.filter(child_id=snapshot.child_id).order_by("-created_at")[:MEMORY_CANDIDATES]
+        ]
+        memories = tuple(rank(text, candidates, limit=MEMORY_IN_CONTEXT))
+    profile = ProfileView(
+        child_id=snapshot.child_id,
+        display_name=snapshot.display_name,
+        age=snapshot.age,
+        age_band=snapshot.age_band,
+        grade=snapshot.grade,
+        language=snapshot.language,
+        interests=snapshot.interests,
+    )
+    return AgentContext(
+        text=text,
+        profile=profile,
+        history=history,
+        memories=memories,
+        enabled=enabled_agents(snapshot),
+        session_state=dict(session.story_state or {}),
+    )
+
+
+def _account(snapshot: ChildSnapshot, session: ChatSession, message: Message, now, *, counted: bool) -> None:
+    """Session counters, title, and (unless refused) activity time towards the limits."""
+    fields = ["last_activity_at", "message_count"]
+    seconds = activity_seconds(session, now) if counted else 0
+    if counted:
+        session.active_seconds += seconds
+        fields.append("active_seconds")
+        usage_record(child_id=snapshot.child_id, day=local_day(now, snapshot.controls.time_zone), seconds=seconds)
+    if not session.title and message.text:
+        session.title = message.text[:TITLE_LENGTH]
+        fields.append("title")
+    session.last_activity_at = now
+    session.message_count += 1
+    session.save(update_fields=fields)
+
+
+def _store_reply(prepared: _Prepared, text: str, agent: str, **fields) -> Message:
+    reply = Message.objects.create(
+        session=prepared.session,
+        child_id=prepared.message.child_id,
+        reply_to=prepared.message,
+        role=MessageRole.ASSISTANT,
+        agent=agent,
+        text=text,
+        search_tokens=" ".join(search_tokens(text)),
+        **fields,
+    )
+    ChatSession.objects.filter(pk=prepared.session.pk).update(message_count=F("message_count") + 1)
+    return reply
+
+
+def _finish_refused(snapshot: ChildSnapshot, prepared: _Prepared, refusal: Refusal) -> ChatResult:
+    reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
+    logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
+    return ChatResult(prepared.session, prepared.message, reply, prepared.verdict, refusal.code)
+
+
+def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatResult:
+    verdict = prepared.verdict
+    text = safety_reply(verdict, language=snapshot.language, age_band=snapshot.age_band)
+    reply = _store_reply(prepared, text, AgentName.SAFETY.value)
+    _record_event(snapshot, prepared.message, verdict, direction="in")
+    logger.info(
+        "unsafe input child_id=%s action=%s severity=%s", snapshot.child_id, verdict.action, verdict.severity.label
+    )
+    return ChatResult(prepared.session, prepared.message, reply, verdict, None)
+
+
+def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *, direction: str) -> SafetyEvent:
+    event = SafetyEvent.objects.create(
+        child_id=snapshot.child_id,
+        message=message,
+        direction=direction,
+        categories=[c.value for c in verdict.categories],
+        severity=verdict.severity.label,
+        action=verdict.action.value,
+        evidence={
+            "terms": sorted({m.term for m in verdict.matches})[:20],
+            "pii": sorted({p.kind for p in verdict.pii}),
+        },
+    )
+    safety_event_notify(event=event, snapshot=snapshot)
+    return event
+
+
+# --- phase 2 -------------------------------------------------------------------------------------
+def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, str, tuple[int, int]]:
+    """The builtin reply always (cheap, deterministic); an LLM's text instead when one answers."""
+    builtin = respond(ctx, decision)
+    provider = get_provider()
+    if provider is None:
+        return builtin, "builtin", (0, 0)
+    temperature, max_tokens = AGENT_PARAMS[decision.agent]
+    text, used, _latency = complete_with_fallback(
+        provider,
+        build_messages(ctx, decision),
+        temperature=temperature,
+        max_tokens=max_tokens,
+        fallback_text=builtin.text,
+    )
+    return dataclasses.replace(builtin, text=text), used, (0, 0)
+
+
+# --- phase 3 -------------------------------------------------------------------------------------
+@transaction.atomic
+def _deliver(
+    snapshot: ChildSnapshot,
+    prepared: _Prepared,
+    reply: AgentReply,
+    provider: str,
+    usage: tuple[int, int],
+    latency_ms: int,
+) -> ChatResult:
+    text, out_verdict = _moderate_output(snapshot, reply.text)
+    stored = _store_reply(
+        prepared,
+        text,
+        reply.agent.value,
+        subject=reply.subject or "",
+        provider=provider,
+        latency_ms=latency_ms,
+        prompt_tokens=usage[0],
+        completion_tokens=usage[1],
+        safety_action=out_verdict.action.value if out_verdict else "allow",
+        safety_severity=out_verdict.severity.label if out_verdict else "none",
+        safety_categories=[c.value for c in out_verdict.categories] if out_verdict else [],
+    )
+    if out_verdict is not None:
+        _record_event(snapshot, stored, out_verdict, direction="out")
+    if reply.session_state is not None:
+        ChatSession.objects.filter(pk=prepared.session.pk).update(story_state=reply.session_state)
+    if prepared.memories_allowed:
+        _remember(snapshot, prepared.message, reply)
+    if reply.escalate:
+        _record_distress(snapshot, prepared.message)
+    logger.info(
+        "message answered child_id=%s session_id=%s agent=%s provider=%s latency_ms=%s",
+        snapshot.child_id,
+        prepared.session.pk,
+        reply.agent,
+        provider,
+        latency_ms,
+    )
+    return ChatResult(prepared.session, prepared.message, stored, prepared.verdict, None)
+
+
+def _moderate_output(snapshot: ChildSnapshot, text: str) -> tuple[str, Verdict | None]:
+    """Each sentence is checked before the child sees any of it. Personal information is masked;
+    any other hit replaces the whole reply with a safe one (and is recorded as an event)."""
+    lexicon = current_lexicon()
+    c = snapshot.controls
+    moderated = text
+    for sentence in split_sentences(text) or [text]:
+        verdict = check_text_safe(
+            sentence, lexicon=lexicon, sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words, direction="out"
+        )
+        if verdict.action is Action.MASK:
+            moderated = moderated.replace(sentence, verdict.masked_text, 1)
+        elif verdict.action is not Action.ALLOW:
+            fallback = dataclasses.replace(verdict, action=Action.BLOCK)
+            return safety_reply(fallback, language=snapshot.language, age_band=snapshot.age_band), verdict
+    return moderated, None
+
+
+def _remember(snapshot: ChildSnapshot, message: Message, reply: AgentReply) -> None:
+    if reply.forget:
+        deleted, _detail = MemoryFact.objects.filter(child_id=snapshot.child_id).delete()
+        logger.info("memories forgotten on request child_id=%s count=%s", snapshot.child_id, deleted)
+        return
+    for candidate in reply.memories:
+        MemoryFact.objects.get_or_create(
+            child_id=snapshot.child_id,
+            text=candidate.text[:200],
+            defaults={"kind": candidate.kind, "importance": candidate.importance, "source_message": message},
+        )
+
+
+def _record_distress(snapshot: ChildSnapshot, message: Message) -> None:
+    """The emotion agent judged the child very distressed: guardians hear about it like an escalation."""
+    event = SafetyEvent.objects.create(
+        child_id=snapshot.child_id,
+        message=message,
+        direction="in",
+        categories=["emotional_distress"],
+        severity=Severity.HIGH.label,
+        action=Action.ESCALATE.value,
+        evidence={"emotion": message.emotion, "intensity": message.emotion_intensity},
+    )
+    safety_event_notify(event=event, snapshot=snapshot)

@@ -1,0 +1,44 @@
+"""Chat sessions: start, rename, end, soft-delete. Scoping (who may touch which) is in selectors."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Device
+from conversations.models import ChatSession
+from happy_partner.api.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def session_create(*, child_id: int, device: Device | None = None, title: str = "") -> ChatSession:
+    session = ChatSession.objects.create(child_id=child_id, device=device, title=title.strip())
+    logger.info("session created session_id=%s child_id=%s", session.pk, child_id)
+    return session
+
+
+def session_rename(*, session: ChatSession, title: str) -> ChatSession:
+    session.title = title.strip()
+    session.save(update_fields=["title"])
+    return session
+
+
+@transaction.atomic
+def session_end(*, session: ChatSession) -> ChatSession:
+    session = ChatSession.objects.select_for_update().get(pk=session.pk)
+    if session.ended_at is not None:
+        raise ApplicationError(code="session_ended", message=_("This chat has already ended."), status_code=409)
+    session.ended_at = timezone.now()
+    session.save(update_fields=["ended_at"])
+    return session
+
+
+def session_delete(*, session: ChatSession) -> None:
+    """Soft delete: hidden from lists and closed to new messages; erasure is the data-lifecycle job."""
+    now = timezone.now()
+    ChatSession.objects.filter(pk=session.pk, deleted_at__isnull=True).update(deleted_at=now, ended_at=now)
+    logger.info("session deleted session_id=%s", session.pk)
