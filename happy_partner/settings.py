@@ -7,6 +7,7 @@ local-memory cache, in-memory channel layer, a file-system task queue). ``DATABA
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,8 +115,8 @@ else:
                 "timeout": 20,
             },
             # A file, not SQLite's shared in-memory database, so tests with threads get the same
-            # WAL locking as the real thing instead of "table is locked" errors.
-            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+            # WAL locking as the real thing instead of "table is locked" errors; one per test run.
+            "TEST": {"NAME": VAR_DIR / f"test-db-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
