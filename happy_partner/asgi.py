@@ -15,7 +15,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from conversations.agents import warm_up  # noqa: E402
 from happy_partner.routing import websocket_urlpatterns  # noqa: E402
+
+# Load jieba's dictionary when the server starts, not on a child's first message (~0.6 s).
+warm_up()
 
 application = ProtocolTypeRouter(
     {

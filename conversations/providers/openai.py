@@ -1,0 +1,551 @@
+"""The ``openai`` provider: any OpenAI-compatible chat-completions server (Ollama, vLLM, OpenAI, DeepSeek, Qwen).
+
+What it guarantees to the pipeline, because a child is waiting on the other side:
+
+* **A hard deadline.** ``timeout`` seconds is the total budget of a call, retries and backoff
+  included. httpx timeouts are per operation (a server that sends one byte every few seconds never
+  trips a read timeout), so each attempt gets the *remaining* budget as its connect/read/write/pool
+  timeouts, and once the response headers are in, a watchdog shuts the socket down at the deadline;
+  the blocked read then fails at once and the call raises :class:`ProviderTimeoutError`.
+* **Bounded retries** with small jittered backoff, only where a retry can help and cannot duplicate
+  what the child saw: connection failures before any response, HTTP 5xx and 429 (honouring a
+  ``Retry-After`` that fits in the budget). Never on other 4xx (the request itself is wrong), never
+  after a read timeout (the budget is spent), never once a streamed body has started.
+* **A circuit breaker** (:mod:`conversations.providers.circuit`): while open, calls raise
+  :class:`~conversations.providers.circuit.CircuitOpenError` without touching the network.
+* **One error type.** Every failure — timeout, transport error, HTTP status, malformed JSON, no
+  choices, empty text — is a :class:`~conversations.providers.base.ProviderError`, so the caller
+  needs one ``except`` to fall back to the builtin engine.
+* **No child's words in logs.** Logs carry status codes, durations and attempt numbers; error
+  messages never quote a request or response body (a server may echo the prompt back).
+
+Reasoning models served through Ollama (Qwen3, DeepSeek-R1) put their chain of thought inside
+``<think>…</think>`` in the content; that is not meant for a child, so it is removed here (also
+across stream chunks) before anything leaves the provider.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from conversations.providers.base import ChatMessage, Completion, ProviderError
+from conversations.providers.circuit import CircuitBreaker, CircuitOpenError
+
+logger = logging.getLogger(__name__)
+
+#: A chat reply is a few KB; anything much bigger is a broken or hostile server, not an answer.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+class ProviderHTTPError(ProviderError):
+    """The server answered with a non-2xx status."""
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class ProviderTimeoutError(ProviderError):
+    """The call's total deadline passed (connect, response or body too slow)."""
+
+
+class _RetryableError(Exception):
+    """Internal: an attempt failed in a way another attempt may fix."""
+
+    def __init__(self, error: ProviderError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Attempts:
+    """How many requests one call has sent so far (for logs)."""
+
+    count: int = 0
+
+
+class _Watchdog:
+    """Shuts a response's socket down at the deadline so a trickling body cannot outlive it.
+
+    ``socket.shutdown`` (unlike ``close``) wakes a thread blocked in ``recv`` on Linux and macOS;
+    the reader then sees end-of-stream and httpx raises, which the provider reports as a timeout
+    because :attr:`fired` is set. The base-class method is called so that on TLS sockets the raw
+    descriptor is shut without touching the SSL object another thread is using. A connection shut
+    this way is never reused: httpcore drops idle connections whose socket is readable (EOF).
+    """
+
+    def __init__(self, response: httpx.Response, seconds: float) -> None:
+        self.fired = False
+        self._done = False
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            self._sock = sock
+            self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            with contextlib.suppress(OSError):  # already closed: nothing left to interrupt
+                socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._done = True
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class _ThinkFilter:
+    """Removes ``<think>…</think>`` spans from text arriving in arbitrary pieces.
+
+    A tag may be split across stream chunks, so a tail that could be the start of a tag is held
+    back until the next piece decides it. An unterminated ``<think>`` (reply cut by max_tokens)
+    drops the rest.
+    """
+
+    OPEN = "<think>"
+    CLOSE = "</think>"
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._inside = False
+
+    def feed(self, text: str) -> str:
+        self._buffer += text
+        out: list[str] = []
+        while True:
+            tag = self.CLOSE if self._inside else self.OPEN
+            index = self._buffer.find(tag)
+            if index >= 0:
+                if not self._inside:
+                    out.append(self._buffer[:index])
+                self._buffer = self._buffer[index + len(tag) :]
+                self._inside = not self._inside
+                continue
+            keep = next(
+                (k for k in range(min(len(tag) - 1, len(self._buffer)), 0, -1) if tag.startswith(self._buffer[-k:])),
+                0,
+            )
+            if not self._inside:
+                out.append(self._buffer[: len(self._buffer) - keep])
+            self._buffer = self._buffer[len(self._buffer) - keep :]
+            return "".join(out)
+
+    def flush(self) -> str:
+        rest = "" if self._inside else self._buffer
+        self._buffer = ""
+        return rest
+
+
+def strip_think(text: str) -> str:
+    """The text without reasoning spans (see :class:`_ThinkFilter`)."""
+    f = _ThinkFilter()
+    return f.feed(text) + f.flush()
+
+
+class OpenAIProvider:
+    """A client for ``POST {base_url}/chat/completions``, safe to share between threads.
+
+    One :class:`httpx.Client` per instance keeps connections alive between calls (a TLS handshake
+    to a hosted API costs more than a short reply). Build it once per process (see
+    :func:`conversations.providers.registry.get_provider`) and :meth:`close` it when done.
+    """
+
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str = "",
+        timeout: float = 20.0,
+        max_retries: int = 1,
+        breaker: CircuitBreaker | None = None,
+        *,
+        connect_timeout: float = 5.0,
+        backoff_seconds: float = 0.25,
+        max_backoff_seconds: float = 2.0,
+        trust_env: bool = True,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = base_url.rstrip("/")
+        self.url = f"{self.base_url}/chat/completions"
+        self.model = model
+        self.timeout = float(timeout)
+        self.max_retries = int(max_retries)
+        self.connect_timeout = float(connect_timeout)
+        self.backoff_seconds = float(backoff_seconds)
+        self.max_backoff_seconds = float(max_backoff_seconds)
+        self.breaker = breaker if breaker is not None else CircuitBreaker(5, 30.0, name=self.name)
+        headers = {"Accept": "application/json, text/event-stream", "User-Agent": "happy-partner"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        # Timeouts are set per request from the remaining budget; this default only guards misuse.
+        # trust_env lets a deployment reach a hosted API through HTTP(S)_PROXY / NO_PROXY.
+        self._client = httpx.Client(
+            headers=headers,
+            timeout=httpx.Timeout(self.timeout, connect=min(self.connect_timeout, self.timeout)),
+            follow_redirects=False,
+            trust_env=trust_env,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0),
+        )
+
+    def __repr__(self) -> str:  # no key, no URL credentials
+        return f"<OpenAIProvider model={self.model!r} breaker={self.breaker.state}>"
+
+    def close(self) -> None:
+        """Close pooled connections. Calls after this fail with ProviderError."""
+        self._client.close()
+
+    # --- public API ---------------------------------------------------------------------------------
+
+    def complete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion:
+        """One whole reply. Raises ProviderError on any failure, within ``timeout`` seconds."""
+        payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=False)
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self._admit()
+        attempts = _Attempts()
+        try:
+            response, watchdog = self._open(payload, deadline, attempts)
+            try:
+                body = self._read_body(response, watchdog, deadline)
+            finally:
+                watchdog.cancel()
+                response.close()
+            completion = self._parse_completion(body)
+        except ProviderError as exc:
+            self.breaker.record_failure()
+            self._log_failure("complete", exc, started, attempts)
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        logger.info(
+            "llm complete ok status=200 attempts=%d ms=%d prompt_tokens=%d completion_tokens=%d",
+            attempts.count,
+            _ms_since(started),
+            completion.prompt_tokens,
+            completion.completion_tokens,
+        )
+        return completion
+
+    def stream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Iterator[str]:
+        """Text deltas as the server produces them (Server-Sent Events).
+
+        Lazy like any generator: the breaker check and the request happen on the first ``next()``.
+        ``timeout`` bounds the whole stream. Raises ProviderError on failure, possibly after some
+        text was yielded (a stall mid-way); retries happen only before the first byte of the body.
+        Closing the generator early closes the connection.
+        """
+        payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
+        return self._stream(payload)
+
+    # --- internals ----------------------------------------------------------------------------------
+
+    def _payload(
+        self, messages: list[ChatMessage], *, temperature: float, max_tokens: int, stream: bool
+    ) -> dict[str, Any]:
+        # The child's words travel only as message contents in their own role; nothing here splices
+        # text into the system instructions.
+        return {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "stream": stream,
+        }
+
+    def _admit(self) -> None:
+        if not self.breaker.allow():
+            logger.warning("llm circuit open: failing fast without a request")
+            raise CircuitOpenError("LLM circuit breaker is open")
+
+    def _open(self, payload: dict[str, Any], deadline: float, attempts: _Attempts) -> tuple[httpx.Response, _Watchdog]:
+        """Send with retries until a 2xx response's headers are in; return it with its watchdog."""
+        while True:
+            attempts.count += 1
+            attempt = attempts.count
+            try:
+                response = self._attempt(payload, deadline, attempt)
+            except _RetryableError as retryable:
+                error = retryable.error
+                if attempt > self.max_retries:
+                    raise error from retryable.__cause__
+                delay = min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
+                delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+                if retryable.retry_after is not None:
+                    delay = max(delay, retryable.retry_after)
+                if time.monotonic() + delay >= deadline:
+                    raise error from retryable.__cause__
+                time.sleep(delay)
+                continue
+            return response, _Watchdog(response, deadline - time.monotonic())
+
+    def _attempt(self, payload: dict[str, Any], deadline: float, attempt: int) -> httpx.Response:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ProviderTimeoutError(f"LLM deadline passed before attempt {attempt}")
+        timeout = httpx.Timeout(
+            connect=min(self.connect_timeout, remaining), read=remaining, write=remaining, pool=remaining
+        )
+        t0 = time.monotonic()
+        try:
+            request = self._client.build_request("POST", self.url, json=payload, timeout=timeout)
+            response = self._client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # Nothing of a response arrived (refused, unreachable, or a kept-alive connection the
+            # server had dropped): another attempt cannot duplicate anything.
+            logger.warning("llm attempt=%d transport error=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
+            raise _RetryableError(ProviderError(f"LLM transport error: {type(exc).__name__}")) from exc
+        except httpx.TimeoutException as exc:
+            logger.warning("llm attempt=%d timeout=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
+            raise ProviderTimeoutError(f"LLM timed out waiting for a response ({type(exc).__name__})") from exc
+        except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: the client was closed
+            raise ProviderError(f"LLM request failed: {type(exc).__name__}") from exc
+        status = response.status_code
+        logger.info("llm attempt=%d status=%d ms=%d", attempt, status, _ms_since(t0))
+        if 200 <= status < 300:
+            return response
+        try:
+            detail = _error_detail(response)
+            retry_after = _parse_retry_after(response.headers.get("retry-after"))
+        finally:
+            response.close()
+        error = ProviderHTTPError(f"LLM server answered HTTP {status}{detail}", status_code=status)
+        if status == 429 or status >= 500:
+            raise _RetryableError(error, retry_after)
+        raise error
+
+    def _read_body(self, response: httpx.Response, watchdog: _Watchdog, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise ProviderError("LLM response body too large")
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise ProviderTimeoutError("LLM deadline passed while reading the reply")
+        except httpx.HTTPError as exc:
+            raise _translate_read_error(exc, watchdog) from exc
+        return b"".join(chunks)
+
+    def _parse_completion(self, body: bytes) -> Completion:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ProviderError("LLM reply is not valid JSON") from exc
+        if not isinstance(data, dict):
+            raise ProviderError("LLM reply is not a JSON object")
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices:
+            raise ProviderError("LLM reply has no choices")
+        choice = choices[0]
+        message = choice.get("message") if isinstance(choice, dict) else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str):
+            raise ProviderError("LLM reply has no text content")
+        text = strip_think(content).strip()
+        if not text:
+            raise ProviderError("LLM reply text is empty")
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        model = data.get("model")
+        return Completion(
+            text=text,
+            provider=self.name,
+            model=model if isinstance(model, str) and model else self.model,
+            prompt_tokens=_as_int(usage.get("prompt_tokens")),
+            completion_tokens=_as_int(usage.get("completion_tokens")),
+        )
+
+    def _stream(self, payload: dict[str, Any]) -> Iterator[str]:
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self._admit()
+        attempts = _Attempts()
+        chunks = 0
+        try:
+            response, watchdog = self._open(payload, deadline, attempts)
+            try:
+                content_type = response.headers.get("content-type", "")
+                if content_type.startswith("application/json"):
+                    # A server that ignores "stream": true still gave a valid reply: pass it on whole.
+                    text = self._parse_completion(self._read_body(response, watchdog, deadline)).text
+                    chunks = 1
+                    yield text
+                else:
+                    for piece in self._iter_sse_text(response, watchdog, deadline):
+                        chunks += 1
+                        yield piece
+            finally:
+                watchdog.cancel()
+                response.close()
+        except ProviderError as exc:
+            self.breaker.record_failure()
+            self._log_failure("stream", exc, started, attempts, chunks)
+            raise
+        except GeneratorExit:
+            # The consumer stopped early; it can only do so at a yield, so text had arrived and the
+            # server was working.
+            self.breaker.record_success()
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        logger.info("llm stream ok attempts=%d chunks=%d ms=%d", attempts.count, chunks, _ms_since(started))
+
+    def _iter_sse_text(self, response: httpx.Response, watchdog: _Watchdog, deadline: float) -> Iterator[str]:
+        think = _ThinkFilter()
+        produced = False
+        done = False
+        try:
+            for data in _sse_data(response.iter_lines()):
+                if time.monotonic() > deadline:
+                    raise ProviderTimeoutError("LLM deadline passed while streaming")
+                if data.strip() == "[DONE]":
+                    done = True
+                    break
+                piece = think.feed(_delta_text(data))
+                if piece:
+                    produced = True
+                    yield piece
+        except httpx.HTTPError as exc:
+            raise _translate_read_error(exc, watchdog) from exc
+        if not done:
+            if watchdog.fired or time.monotonic() > deadline:
+                raise ProviderTimeoutError("LLM deadline passed while streaming")
+            raise ProviderError("LLM stream ended without [DONE]")
+        tail = think.flush()
+        if tail:
+            produced = True
+            yield tail
+        if not produced:
+            raise ProviderError("LLM stream carried no text")
+
+    def _log_failure(self, kind: str, exc: ProviderError, started: float, attempts: _Attempts, chunks: int = 0) -> None:
+        status = getattr(exc, "status_code", "-")
+        logger.warning(
+            "llm %s failed error=%s status=%s attempts=%d chunks=%d ms=%d breaker=%s",
+            kind,
+            type(exc).__name__,
+            status,
+            attempts.count,
+            chunks,
+            _ms_since(started),
+            self.breaker.state,
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _sse_data(lines: Iterable[str]) -> Iterator[str]:
+    """The data of each Server-Sent Event (``data:`` lines joined until a blank line)."""
+    pending: list[str] = []
+    for line in lines:
+        if not line:
+            if pending:
+                yield "\n".join(pending)
+                pending = []
+            continue
+        if line.startswith(":"):
+            continue  # comment / keep-alive
+        field, _, value = line.partition(":")
+        if field == "data":
+            pending.append(value[1:] if value.startswith(" ") else value)
+        # "event", "id" and "retry" carry nothing for chat completions.
+    if pending:
+        yield "\n".join(pending)
+
+
+def _delta_text(data: str) -> str:
+    """The text of one chat.completion.chunk ("" for role-only, finish or usage-only chunks)."""
+    try:
+        event = json.loads(data)
+    except ValueError as exc:
+        raise ProviderError("LLM stream event is not valid JSON") from exc
+    if not isinstance(event, dict):
+        raise ProviderError("LLM stream event is not a JSON object")
+    if event.get("error"):
+        raise ProviderError("LLM server reported an error mid-stream")
+    choices = event.get("choices")
+    if not choices:
+        return ""
+    if not isinstance(choices, list) or not isinstance(choices[0], dict):
+        raise ProviderError("LLM stream event has malformed choices")
+    delta = choices[0].get("delta")
+    content = delta.get("content") if isinstance(delta, dict) else None
+    if content is None:
+        return ""
+    if not isinstance(content, str):
+        raise ProviderError("LLM stream delta content is not text")
+    return content
+
+
+def _translate_read_error(exc: httpx.HTTPError, watchdog: _Watchdog) -> ProviderError:
+    if watchdog.fired or isinstance(exc, httpx.TimeoutException):
+        return ProviderTimeoutError(f"LLM deadline passed while reading the reply ({type(exc).__name__})")
+    return ProviderError(f"LLM connection failed while reading the reply ({type(exc).__name__})")
+
+
+def _error_detail(response: httpx.Response) -> str:
+    """`` (code)`` from an OpenAI-style error body, never its message (it may quote the prompt)."""
+    try:
+        raw = b""
+        for chunk in response.iter_bytes():
+            raw += chunk
+            if len(raw) > 16_384:
+                return ""
+        error = json.loads(raw).get("error")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return ""
+    if not isinstance(error, dict):
+        return ""
+    code = error.get("code") or error.get("type")
+    if isinstance(code, str | int) and not isinstance(code, bool):
+        return f" ({str(code)[:60]})"
+    return ""
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # an HTTP date: rare from LLM servers, and the backoff is a fine substitute
+    return max(seconds, 0.0)
+
+
+def _as_int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _ms_since(t0: float) -> int:
+    return int((time.monotonic() - t0) * 1000)
