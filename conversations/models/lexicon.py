@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conversations.safety import term_problem
 from conversations.safety.types import Category, Severity
 
 CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Category if c is not Category.PARENT_BLOCKED]
@@ -37,3 +39,9 @@ class LexiconTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.category}, {self.severity})"
+
+    def clean(self) -> None:
+        """Refuse a term that would match almost everything (e.g. one character) or nothing."""
+        problem = term_problem(self.term)
+        if problem:
+            raise ValidationError({"term": problem})
