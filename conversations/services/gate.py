@@ -18,12 +18,6 @@ from accounts.snapshots import ChildSnapshot
 from conversations.agents.types import AgentName
 from conversations.services.usage import Usage
 
-FEATURE_OF_AGENT = {
-    AgentName.EDU: "education_enabled",
-    AgentName.EMOTION: "emotion_enabled",
-    AgentName.STORY: "stories_enabled",
-}
-
 
 @dataclass(frozen=True)
 class Refusal:
@@ -68,7 +62,7 @@ def gate_check(
         return Refusal("daily_limit", _reply(snapshot, "daily_limit"))
     if session_active_seconds >= c.session_minutes * 60:
         return Refusal("session_limit", _reply(snapshot, "session_limit"))
-    if agent is not None and agent in FEATURE_OF_AGENT and not getattr(c, FEATURE_OF_AGENT[agent]):
+    if agent is not None and agent not in enabled_agents(snapshot):
         return Refusal("feature_disabled", _reply(snapshot, "feature_disabled"))
     return None
 

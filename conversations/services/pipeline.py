@@ -37,6 +37,7 @@ from conversations.agents.types import (
     Turn,
 )
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent
+from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.registry import complete_with_fallback, get_provider
 from conversations.safety import check_text_safe, safety_reply, split_sentences
 from conversations.safety.types import Action, Severity, Verdict
@@ -139,10 +140,12 @@ def _receive(
     )
     _account(snapshot, session, message, now, counted=refusal is None)
     prepared = _Prepared(session, message, verdict, ctx, decision, memories_allowed)
-    if refusal is not None:
-        prepared.finished = _finish_refused(snapshot, prepared, refusal)
-    elif verdict.action not in (Action.ALLOW, Action.MASK):
+    # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
+    # caring reply, and the guardians are still told.
+    if verdict.action not in (Action.ALLOW, Action.MASK):
         prepared.finished = _finish_unsafe_input(snapshot, prepared)
+    elif refusal is not None:
+        prepared.finished = _finish_refused(snapshot, prepared, refusal)
     return prepared
 
 
@@ -165,8 +168,11 @@ def _locked_session(snapshot: ChildSnapshot, session_id: int | None, device: Dev
 
 
 def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_allowed: bool) -> AgentContext:
+    # Refused, blocked or escalated turns and the safety replies are not conversation to continue.
     recent = list(
-        Message.objects.filter(session=session)
+        Message.objects.filter(session=session, refusal_code="")
+        .exclude(safety_action__in=FLAGGED_ACTIONS)
+        .exclude(agent=AgentName.SAFETY.value)
         .order_by("-created_at", "-id")
         .values_list("role", "text", "agent")[:HISTORY_TURNS]
     )
@@ -178,6 +184,8 @@ def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_
             for m in MemoryFact.objects.filter(child_id=snapshot.child_id).order_by("-created_at")[:MEMORY_CANDIDATES]
         ]
         memories = tuple(rank(text, candidates, limit=MEMORY_IN_CONTEXT))
+        if memories:
+            MemoryFact.objects.filter(pk__in=[m.id for m in memories]).update(last_used_at=timezone.now())
     profile = ProfileView(
         child_id=snapshot.child_id,
         display_name=snapshot.display_name,
@@ -291,6 +299,10 @@ def _deliver(
     latency_ms: int,
 ) -> ChatResult:
     text, out_verdict = _moderate_output(snapshot, reply.text)
+    if prepared.verdict.action is Action.MASK and out_verdict is None:
+        # Answered, with a gentle reminder that phone numbers and addresses stay private.
+        reminder = safety_reply(prepared.verdict, language=snapshot.language, age_band=snapshot.age_band)
+        text = f"{reminder}\n{text}"
     stored = _store_reply(
         prepared,
         text,
@@ -355,7 +367,13 @@ def _remember(snapshot: ChildSnapshot, message: Message, reply: AgentReply) -> N
 
 
 def _record_distress(snapshot: ChildSnapshot, message: Message) -> None:
-    """The emotion agent judged the child very distressed: guardians hear about it like an escalation."""
+    """The emotion agent judged the child very distressed: guardians hear about it like an escalation,
+    and the message counts as flagged in their history and insights."""
+    Message.objects.filter(pk=message.pk).update(
+        safety_action=Action.ESCALATE.value,
+        safety_severity=Severity.HIGH.label,
+        safety_categories=["emotional_distress"],
+    )
     event = SafetyEvent.objects.create(
         child_id=snapshot.child_id,
         message=message,

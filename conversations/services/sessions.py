@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,5 +42,7 @@ def session_end(*, session: ChatSession) -> ChatSession:
 def session_delete(*, session: ChatSession) -> None:
     """Soft delete: hidden from lists and closed to new messages; erasure is the data-lifecycle job."""
     now = timezone.now()
-    ChatSession.objects.filter(pk=session.pk, deleted_at__isnull=True).update(deleted_at=now, ended_at=now)
+    ChatSession.objects.filter(pk=session.pk, deleted_at__isnull=True).update(
+        deleted_at=now, ended_at=Coalesce("ended_at", Value(now))
+    )
     logger.info("session deleted session_id=%s", session.pk)

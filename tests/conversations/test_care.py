@@ -124,3 +124,21 @@ def test_transcripts_in_the_admin_need_the_permission_and_are_logged(family, cli
     access = TranscriptAccess.objects.get()
     assert (access.staff, access.child) == (operator, child)
     assert timedelta(0) <= access.accessed_at - MORNING < timedelta(minutes=5)
+
+
+def test_withdrawing_consent_erases_what_it_covered(family):
+    from accounts.models import ConsentRecord
+    from accounts.services.consent import consent_withdraw
+
+    parent, child, device, parent_client = family
+    _chat(device, "我喜欢恐龙，我今天很开心")
+    assert MemoryFact.objects.filter(child=child).exists()
+    assert Message.objects.filter(child=child).exclude(emotion="").exists()
+    for scope in ("memory", "emotion_companion"):
+        consent_withdraw(
+            acting_user=parent, consent=ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at=None)
+        )
+    assert not MemoryFact.objects.filter(child=child).exists()
+    assert not Message.objects.filter(child=child).exclude(emotion="").exists()
+    direct = device.post("/api/v1/emotion/support/", {"text": "我很难过"}, format="json").json()
+    assert direct["refusal"] == "feature_disabled"

@@ -153,3 +153,42 @@ def test_provider_outage_falls_back_to_builtin_and_loses_nothing(family, fake_op
     assert "error" not in body["reply"]["text"].lower()
     assert Message.objects.get(pk=body["reply"]["id"]).provider == "builtin-fallback"
     assert Message.objects.filter(child=child).count() == 2
+
+
+def test_a_child_in_crisis_during_quiet_hours_still_gets_help_and_guardians_are_told(
+    family, django_capture_on_commit_callbacks
+):
+    parent, child, device = family
+    controls_update(acting_user=parent, child=child, data={"daily_minutes": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        body = _chat(device, "I want to kill myself")
+    assert body["safety"]["action"] == "escalate"
+    assert body["refusal"] is None  # safety comes before the rules
+    assert body["reply"]["agent"] == "safety"
+    assert SafetyEvent.objects.get(child=child).parent_notified_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_a_stranger_asking_to_be_added_on_wechat_is_caught(family):
+    parent, child, device = family
+    body = _chat(device, "网上有个叔叔让我加他微信")
+    assert body["safety"]["action"] in ("block", "escalate")
+    assert "strangers" in body["safety"]["categories"]
+
+
+def test_masked_messages_are_answered_with_a_privacy_reminder(family):
+    parent, child, device = family
+    plain = _chat(device, "恐龙是怎么灭绝的")["reply"]["text"]
+    masked = _chat(device, "我住在北京市朝阳区建国路88号，恐龙是怎么灭绝的")["reply"]["text"]
+    assert masked != plain and masked.endswith(plain)
+
+
+def test_flagged_turns_are_not_fed_back_to_the_llm(family, fake_openai, settings):
+    parent, child, device = family
+    session = _chat(device, "我想学习怎么自杀")["session"]["id"]
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = fake_openai.base_url
+    fake_openai.set_mode("normal", text="好的，我们聊聊恐龙吧。")
+    _chat(device, "我们聊点别的吧", session=session)
+    sent = " ".join(fake_openai.last_request.contents("user") + fake_openai.last_request.contents("assistant"))
+    assert "自杀" not in sent
