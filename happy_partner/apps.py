@@ -2,6 +2,9 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.urls import register_converter
+
+from happy_partner.converters import IdConverter
 
 
 class HappyPartnerConfig(AppConfig):
@@ -11,6 +14,8 @@ class HappyPartnerConfig(AppConfig):
     verbose_name = "Happy Partner"
 
     def ready(self) -> None:
+        # The <id:...> path converter, registered before any URLconf that uses it is imported.
+        register_converter(IdConverter, "id")
         # The embedded broker is a folder; make sure it exists before the first task is queued.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):

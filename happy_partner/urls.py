@@ -1,15 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from happy_partner.api.errors import json_not_found, json_server_error
-from happy_partner.converters import IdConverter
 from happy_partner.views import healthz, readyz
-
-register_converter(IdConverter, "id")  # database ids in paths; before the includes use it
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from conversations.agents.types import AgentName
@@ -11,8 +14,24 @@ TEXT_MAX = 2000
 AGENT_CHOICES = [a.value for a in AgentName]
 
 
+class MessageTextField(serializers.CharField):
+    """A child's message: it must contain something visible (not only spaces or invisible marks)."""
+
+    default_error_messages = {"invisible": _("Write something to send.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", TEXT_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if not any(unicodedata.category(ch)[0] not in "CZ" for ch in text):
+            self.fail("invisible")
+        return text
+
+
 class ChatRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = MessageTextField()
     session = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
     child = serializers.IntegerField(
         required=False, min_value=1, max_value=2**62, help_text="Parents testing parent mode: which child."
@@ -74,7 +93,7 @@ def chat_response(result) -> dict:
 
 
 class SafetyCheckRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = MessageTextField()
     child = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
 
 
@@ -181,6 +200,10 @@ class SafetyEventSerializer(serializers.ModelSerializer):
             "review_note",
         ]
         read_only_fields = fields
+
+
+class ReviewQueueQuerySerializer(serializers.Serializer):
+    reviewed = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class ReviewSerializer(serializers.Serializer):

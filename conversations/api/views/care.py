@@ -15,6 +15,7 @@ from conversations.api.serializers import (
     InsightsQuerySerializer,
     InsightsSerializer,
     MemorySerializer,
+    ReviewQueueQuerySerializer,
     ReviewSerializer,
     SafetyEventSerializer,
 )
@@ -54,9 +55,9 @@ class _InsightsView(GuardianChildMixin, ApiView):
 
     @extend_schema(parameters=[InsightsQuerySerializer], responses={200: InsightsSerializer}, tags=["insights"])
     def get(self, request, child_id: int):
+        child = self.get_child()  # a foreign child is 404 before its query is looked at
         query = InsightsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        child = self.get_child()
         days = query.validated_data["days"]
         time_zone = child_snapshot(child_id=child.pk).controls.time_zone
         report = self.report(child_id=child.pk, days=days, now=timezone.now(), time_zone=time_zone)
@@ -91,14 +92,16 @@ class StaffSafetyEventsView(ApiView):
     serializer_class = SafetyEventSerializer
     queryset = SafetyEvent.objects.none()  # for the schema generator
 
-    @extend_schema(responses={200: SafetyEventSerializer(many=True)}, tags=["safety"])
+    @extend_schema(
+        parameters=[ReviewQueueQuerySerializer], responses={200: SafetyEventSerializer(many=True)}, tags=["safety"]
+    )
     def get(self, request):
+        query = ReviewQueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         events = SafetyEvent.objects.all()
-        reviewed = request.query_params.get("reviewed")
-        if reviewed in ("false", "0"):
-            events = events.filter(reviewed_at__isnull=True)
-        elif reviewed in ("true", "1"):
-            events = events.filter(reviewed_at__isnull=False)
+        reviewed = query.validated_data.get("reviewed")
+        if reviewed is not None:
+            events = events.filter(reviewed_at__isnull=not reviewed)
         return paginated_response(self, events)
 
 
