@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Device
 from accounts.snapshots import ChildSnapshot, child_snapshot
-from conversations.agents import respond, route
+from conversations.agents import resolve_subject, respond, route
+from conversations.agents.classify import CLASSIFIER_PARAMS, classifier_messages, is_confident, parse_choice
 from conversations.agents.memory import rank
 from conversations.agents.prompts import AGENT_PARAMS, build_messages
 from conversations.agents.types import (
@@ -38,6 +39,7 @@ from conversations.agents.types import (
 )
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent
 from conversations.models.messages import FLAGGED_ACTIONS
+from conversations.providers.base import ProviderError
 from conversations.providers.registry import complete_with_fallback, get_provider
 from conversations.safety import check_text_safe, safety_reply, split_sentences
 from conversations.safety.types import Action, Severity, Verdict
@@ -91,6 +93,8 @@ def message_send(
         return prepared.finished
     assert prepared.ctx is not None and prepared.decision is not None
     started = time.perf_counter()
+    if force_agent is None:
+        prepared.decision = _classify(prepared.ctx, prepared.decision)
     reply, provider_name, usage = _compose(prepared.ctx, prepared.decision)
     latency_ms = int((time.perf_counter() - started) * 1000)
     return _deliver(snapshot, prepared, reply, provider_name, usage, latency_ms)
@@ -271,6 +275,25 @@ def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *
 
 
 # --- phase 2 -------------------------------------------------------------------------------------
+def _classify(ctx: AgentContext, decision: RouteDecision) -> RouteDecision:
+    """With an LLM configured and the keyword router unsure, let the LLM pick the agent."""
+    provider = get_provider()
+    if provider is None or is_confident(decision):
+        return decision
+    temperature, max_tokens = CLASSIFIER_PARAMS
+    try:
+        answer = provider.complete(
+            classifier_messages(ctx.text, ctx.enabled), temperature=temperature, max_tokens=max_tokens
+        ).text
+    except ProviderError:
+        return decision
+    choice = parse_choice(answer, ctx.enabled)
+    if choice is None or choice == decision.agent:
+        return decision
+    subject = resolve_subject(ctx.text) if choice == AgentName.EDU else None
+    return dataclasses.replace(decision, agent=choice, subject=subject)
+
+
 def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, str, tuple[int, int]]:
     """The builtin reply always (cheap, deterministic); an LLM's text instead when one answers."""
     builtin = respond(ctx, decision)
@@ -298,6 +321,11 @@ def _deliver(
     usage: tuple[int, int],
     latency_ms: int,
 ) -> ChatResult:
+    if prepared.decision is not None and prepared.message.agent != prepared.decision.agent.value:
+        # The LLM classifier re-routed the message: the child's row says who really answered.
+        Message.objects.filter(pk=prepared.message.pk).update(
+            agent=prepared.decision.agent.value, subject=prepared.decision.subject or ""
+        )
     text, out_verdict = _moderate_output(snapshot, reply.text)
     if prepared.verdict.action is Action.MASK and out_verdict is None:
         # Answered, with a gentle reminder that phone numbers and addresses stay private.
