@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from conversations.agents.router import CHAT_BASE
-from conversations.agents.types import AgentName, RouteDecision
+from .router import CHAT_BASE
+from .types import AgentName, RouteDecision
 
 # Below this gap between the best and the runner-up score, the keyword router is guessing.
 CONFIDENT_MARGIN = 1.0
