@@ -58,7 +58,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("zh", "en")
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_DOUBLE_RE = re.compile(r"(.)\1")
 _LATIN_DOUBLES = tuple((c + c, c) for c in "abcdefghijklmnopqrstuvwxyz")
 _LATIN_DOUBLE_RE = re.compile(r"([a-z])\1")
 _SEPARATOR = "\n"  # between the two halves of the haystack; never in a normalised text
@@ -141,7 +140,9 @@ def _variants(norm: str, *, harmful: bool = True) -> list[str]:
     if " " in norm and norm[0] in _ALNUM:
         out.append(norm.replace(" ", ""))
     for v in list(out):
-        collapsed = _DOUBLE_RE.sub(r"\1", v)
+        # Only Latin doubles, like the text side (``scan``): a collapsed Chinese phrase would be a
+        # different word (妈妈的 -> 妈的), and an exception indexed that way cancels its own term.
+        collapsed = _LATIN_DOUBLE_RE.sub(r"\1", v)
         if collapsed != v and len(collapsed) >= 2 and not (harmful and collapsed in COLLAPSE_COLLISIONS):
             out.append(collapsed)
     return list(dict.fromkeys(out))

@@ -301,3 +301,18 @@ def test_evasions_are_caught(lexicon, text, category):
 )
 def test_documented_limits_of_normalisation(lexicon, text):
     assert check_text(text, lexicon=lexicon).action is A.ALLOW
+
+
+@pytest.mark.parametrize("text", ["我妈妈的电话是多少", "我妈妈的书包很好看", "姑妈的猫很可爱"])
+def test_family_words_containing_a_swear_are_benign(text):
+    from conversations.safety import check_text, default_lexicon
+
+    verdict = check_text(text, lexicon=default_lexicon())
+    assert verdict.action in ("allow", "mask")
+    assert "bullying" not in verdict.categories
+
+
+def test_the_swear_itself_is_still_caught():
+    from conversations.safety import check_text, default_lexicon
+
+    assert check_text("妈的烦死了", lexicon=default_lexicon()).action == "redirect"
