@@ -37,6 +37,11 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+bench: setup  # needs PostgreSQL and Redis on 127.0.0.1 (see bench/README.md)
+	$(PY) bench/bench_safety.py
+	$(PY) bench/bench_history.py
+	$(PY) bench/bench_chat_http.py
+
 migrate: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
