@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -41,24 +40,13 @@ from accounts.services.devices import device_pair, device_revoke, pairing_code_c
 from accounts.services.guardians import invitation_accept, invitation_create, invitation_revoke
 from accounts.tokens import ChildRefreshToken, ParentRefreshToken
 from tests.factories import PASSWORD, Cast
+from tests.request_tables import DROP, INVALID, MALFORMED, NO_BODY, Raw, client_as, cursor, merged, send, table
 
 pytestmark = pytest.mark.django_db
 
 # --- how requests are written and checked ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Raw:
-    """A body sent byte for byte, not JSON-encoded by the test."""
-
-    data: bytes | str
-    content_type: str = "application/json"
-
-
-NO_BODY = object()
-DROP = object()  # in a body helper: leave this key out
-INVALID = "invalid"
-MALFORMED = "malformed_request"
 TODAY = datetime.now(UTC).date()
 
 
@@ -66,17 +54,13 @@ def years_ago(years: int) -> str:
     return (TODAY - timedelta(days=365 * years + 40)).isoformat()
 
 
-def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in {**base, **changes}.items() if value is not DROP}
-
-
 def register(**changes: Any) -> dict[str, Any]:
     base = {"email": "new.parent@example.com", "password": "a-long-secret-phrase", "display_name": "New"}
-    return _merged(base, changes)
+    return merged(base, changes)
 
 
 def child(**changes: Any) -> dict[str, Any]:
-    return _merged({"display_name": "Nia", "age": 7, "consent_scopes": ["chat"]}, changes)
+    return merged({"display_name": "Nia", "age": 7, "consent_scopes": ["chat"]}, changes)
 
 
 def controls(**changes: Any) -> dict[str, Any]:
@@ -101,30 +85,11 @@ def controls(**changes: Any) -> dict[str, Any]:
         "alert_email": True,
         "alert_realtime": True,
     }
-    return _merged(base, changes)
+    return merged(base, changes)
 
 
 def pair(**changes: Any) -> dict[str, Any]:
-    return _merged({"code": "123456", "device_name": "Tablet"}, changes)
-
-
-def cursor(query: str) -> str:
-    """A cursor encoded the way DRF encodes its own (base64 of a query string), URL-quoted."""
-    return quote(base64.b64encode(query.encode()).decode(), safe="")
-
-
-def client_as(cast: Cast, persona: str) -> APIClient:
-    client = cast.client_for(persona)
-    client.raise_request_exception = False  # an unhandled error must show as the response a client gets
-    return client
-
-
-def send(client: APIClient, method: str, path: str, body: Any = NO_BODY, **headers: Any):
-    if body is NO_BODY:
-        return client.generic(method.upper(), path, **headers)
-    if isinstance(body, Raw):
-        return client.generic(method.upper(), path, data=body.data, content_type=body.content_type, **headers)
-    return client.generic(method.upper(), path, data=json.dumps(body), content_type="application/json", **headers)
+    return merged({"code": "123456", "device_name": "Tablet"}, changes)
 
 
 def assert_error(response, status: int, code: str, field: str | None = None) -> dict[str, Any]:
@@ -207,14 +172,6 @@ INVITATION_REVOKE = "/api/v1/children/{a1}/invitations/{inv_pending_a1}/revoke/"
 PAIR = "/api/v1/devices/pair/"
 CONSENT_POLICY = "/api/v1/consent-policy/"
 ACCEPT = "/api/v1/invitations/accept/"
-
-
-def table(label: str, persona: str, method: str, path: str, rows: list[tuple]) -> list:
-    """Rows of (name, body, status, code[, field]) for one endpoint and caller."""
-    return [
-        pytest.param(persona, method, path, body, status, code, rest[0] if rest else None, id=f"{label}: {name}")
-        for name, body, status, code, *rest in rows
-    ]
 
 
 # --- 1. the body itself is wrong, whatever the endpoint -------------------------------------------------
@@ -311,12 +268,12 @@ REGISTER_ROWS = [
 LOGIN = {"email": "parent.a@example.com", "password": PASSWORD}
 TOKEN_ROWS = [
     ("empty object", {}, 400, INVALID, "email"),
-    ("password missing", _merged(LOGIN, {"password": DROP}), 400, INVALID, "password"),
-    ("not an email", _merged(LOGIN, {"email": "parent.a"}), 400, INVALID, "email"),
-    ("password list", _merged(LOGIN, {"password": [PASSWORD]}), 400, INVALID, "password"),
-    ("password NUL", _merged(LOGIN, {"password": "x\u0000"}), 400, INVALID, "password"),
-    ("wrong password", _merged(LOGIN, {"password": "wrong-password"}), 401, "invalid_credentials"),
-    ("unknown account", _merged(LOGIN, {"email": "nobody@example.com"}), 401, "invalid_credentials"),
+    ("password missing", merged(LOGIN, {"password": DROP}), 400, INVALID, "password"),
+    ("not an email", merged(LOGIN, {"email": "parent.a"}), 400, INVALID, "email"),
+    ("password list", merged(LOGIN, {"password": [PASSWORD]}), 400, INVALID, "password"),
+    ("password NUL", merged(LOGIN, {"password": "x\u0000"}), 400, INVALID, "password"),
+    ("wrong password", merged(LOGIN, {"password": "wrong-password"}), 401, "invalid_credentials"),
+    ("unknown account", merged(LOGIN, {"email": "nobody@example.com"}), 401, "invalid_credentials"),
 ]
 
 REFRESH_BODY_ROWS = [

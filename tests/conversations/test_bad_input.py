@@ -14,9 +14,7 @@ test; so every test, the cast's tokens included, runs on a Wednesday at 10:00 in
 
 from __future__ import annotations
 
-import base64
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +22,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from accounts.models import ConsentScope, ParentalControls
 from accounts.services.consent import consent_grant
@@ -33,6 +30,7 @@ from conversations.services.moderation import safety_event_review
 from conversations.services.pipeline import message_send
 from conversations.services.sessions import session_delete, session_end
 from tests.factories import Cast
+from tests.request_tables import DROP, INVALID, MALFORMED, NO_BODY, Raw, client_as, cursor, merged, send, table
 
 pytestmark = pytest.mark.django_db
 
@@ -49,40 +47,13 @@ def _daytime():
 # --- how requests are written and checked ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Raw:
-    """A body sent byte for byte, not JSON-encoded by the test."""
-
-    data: bytes | str
-    content_type: str = "application/json"
-
-
-NO_BODY = object()
-DROP = object()  # in a body helper: leave this key out
-INVALID = "invalid"
-MALFORMED = "malformed_request"
 NF = "not_found"
 BAD_CURSOR = "invalid_cursor"
 
 
-def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in {**base, **changes}.items() if value is not DROP}
-
-
 def say(**changes: Any) -> dict[str, Any]:
     """A valid chat body from a device; ``"{name}"`` values are ids filled in from the world."""
-    return _merged({"text": "你好"}, changes)
-
-
-def cursor(query: str) -> str:
-    """A cursor encoded the way DRF encodes its own (base64 of a query string), URL-quoted."""
-    return quote(base64.b64encode(query.encode()).decode(), safe="")
-
-
-def client_as(cast: Cast, persona: str) -> APIClient:
-    client = cast.client_for(persona)
-    client.raise_request_exception = False  # an unhandled error must show as the response a client gets
-    return client
+    return merged({"text": "你好"}, changes)
 
 
 def fill(template: Any, ids: dict[str, Any]) -> Any:
@@ -92,14 +63,6 @@ def fill(template: Any, ids: dict[str, Any]) -> Any:
     if isinstance(template, str) and template.startswith("{") and template.endswith("}") and template[1:-1] in ids:
         return ids[template[1:-1]]
     return template
-
-
-def send(client: APIClient, method: str, path: str, body: Any = NO_BODY, **headers: Any):
-    if body is NO_BODY:
-        return client.generic(method.upper(), path, **headers)
-    if isinstance(body, Raw):
-        return client.generic(method.upper(), path, data=body.data, content_type=body.content_type, **headers)
-    return client.generic(method.upper(), path, data=json.dumps(body), content_type="application/json", **headers)
 
 
 def assert_error(response, status: int, code: str, field: str | None = None) -> dict[str, Any]:
@@ -213,14 +176,6 @@ EMOTIONS = API + "children/{a1}/insights/emotions/"
 CHILD_EVENTS = API + "children/{a1}/safety-events/"
 EVENTS = API + "safety-events/"
 REVIEW = API + "safety-events/{ev_a1}/review/"
-
-
-def table(label: str, persona: str, method: str, path: str, rows: list[tuple]) -> list:
-    """Rows of (name, body, status, code[, field]) for one endpoint and caller."""
-    return [
-        pytest.param(persona, method, path, body, status, code, rest[0] if rest else None, id=f"{label}: {name}")
-        for name, body, status, code, *rest in rows
-    ]
 
 
 # --- 1. the body itself is wrong, whatever the endpoint -------------------------------------------------
