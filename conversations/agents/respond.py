@@ -64,9 +64,10 @@ def respond(ctx: AgentContext, decision: RouteDecision) -> AgentReply:
         agent = AgentName.CHAT
     try:
         reply = _dispatch(ctx, decision, agent, lang)
-    except Exception:
-        # Never the child's words in logs: the agent name and the traceback are enough to fix it.
-        logger.exception("builtin agent %s failed; answered with the safe fallback", agent.value)
+    except Exception as exc:
+        # Never the child's words in logs, and an exception's message may quote its input: the
+        # agent and the exception type only.
+        logger.error("builtin agent %s failed (%s); answered with the safe fallback", agent.value, type(exc).__name__)
         reply = AgentReply(_SAFE_FALLBACK[lang], AgentName.CHAT)
     forget = memory.is_forget_request(ctx.text or "")
     memories = () if forget else tuple(memory.extract(ctx.text or "", lang))

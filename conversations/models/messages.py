@@ -37,10 +37,6 @@ class ChatSession(models.Model):
         return f"session #{self.pk} of child {self.child_id}"
 
     @property
-    def created_at(self):  # the pagination key shared by every list
-        return self.started_at
-
-    @property
     def is_active(self) -> bool:
         return self.ended_at is None and self.deleted_at is None
 
@@ -104,7 +100,3 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk} ({self.role}) in session {self.session_id}"
-
-    @property
-    def flagged(self) -> bool:
-        return self.safety_action in FLAGGED_ACTIONS

@@ -21,10 +21,6 @@ def guardian_group(user_id: int) -> str:
     return f"guardian.{user_id}"
 
 
-def child_group(child_id: int) -> str:
-    return f"child.{child_id}"
-
-
 def _should_alert(event: SafetyEvent, snapshot: ChildSnapshot) -> bool:
     if event.action == Action.ESCALATE:
         return True  # always, whatever the preferences

@@ -41,7 +41,7 @@ from conversations.models import ChatSession, MemoryFact, Message, MessageRole, 
 from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.base import ProviderError
 from conversations.providers.registry import complete_with_fallback, get_provider
-from conversations.safety import check_text_safe, safety_reply, split_sentences
+from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
 from conversations.safety.types import Action, Severity, Verdict
 from conversations.search import search_tokens
 from conversations.services.alerts import safety_event_notify
@@ -73,6 +73,7 @@ class _Prepared:
     session: ChatSession
     message: Message
     verdict: Verdict
+    lexicon: Lexicon  # the one this message was checked with; its reply is checked with it too
     ctx: AgentContext | None = None
     decision: RouteDecision | None = None
     memories_allowed: bool = False
@@ -95,9 +96,9 @@ def message_send(
     started = time.perf_counter()
     if force_agent is None:
         prepared.decision = _classify(prepared.ctx, prepared.decision)
-    reply, provider_name, usage = _compose(prepared.ctx, prepared.decision)
+    reply, provider_name = _compose(prepared.ctx, prepared.decision)
     latency_ms = int((time.perf_counter() - started) * 1000)
-    return _deliver(snapshot, prepared, reply, provider_name, usage, latency_ms)
+    return _deliver(snapshot, prepared, reply, provider_name, latency_ms)
 
 
 # --- phase 1 -------------------------------------------------------------------------------------
@@ -112,9 +113,8 @@ def _receive(
         snapshot=snapshot, usage=usage, session_active_seconds=session.active_seconds, now=now, agent=force_agent
     )
     c = snapshot.controls
-    verdict = check_text_safe(
-        text, lexicon=current_lexicon(), sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words
-    )
+    lexicon = current_lexicon()  # once per message: the reply is checked with the same one
+    verdict = check_text_safe(text, lexicon=lexicon, sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words)
     masked = verdict.masked_text
     decision = None
     ctx = None
@@ -143,7 +143,7 @@ def _receive(
         created_at=now,
     )
     _account(snapshot, session, message, now, counted=refusal is None)
-    prepared = _Prepared(session, message, verdict, ctx, decision, memories_allowed)
+    prepared = _Prepared(session, message, verdict, lexicon, ctx, decision, memories_allowed)
     # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
     # caring reply, and the guardians are still told.
     if verdict.action not in (Action.ALLOW, Action.MASK):
@@ -294,12 +294,12 @@ def _classify(ctx: AgentContext, decision: RouteDecision) -> RouteDecision:
     return dataclasses.replace(decision, agent=choice, subject=subject)
 
 
-def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, str, tuple[int, int]]:
+def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, str]:
     """The builtin reply always (cheap, deterministic); an LLM's text instead when one answers."""
     builtin = respond(ctx, decision)
     provider = get_provider()
     if provider is None:
-        return builtin, "builtin", (0, 0)
+        return builtin, "builtin"
     temperature, max_tokens = AGENT_PARAMS[decision.agent]
     text, used, _latency = complete_with_fallback(
         provider,
@@ -308,7 +308,7 @@ def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, st
         max_tokens=max_tokens,
         fallback_text=builtin.text,
     )
-    return dataclasses.replace(builtin, text=text), used, (0, 0)
+    return dataclasses.replace(builtin, text=text), used
 
 
 # --- phase 3 -------------------------------------------------------------------------------------
@@ -318,7 +318,6 @@ def _deliver(
     prepared: _Prepared,
     reply: AgentReply,
     provider: str,
-    usage: tuple[int, int],
     latency_ms: int,
 ) -> ChatResult:
     if prepared.decision is not None and prepared.message.agent != prepared.decision.agent.value:
@@ -326,7 +325,7 @@ def _deliver(
         Message.objects.filter(pk=prepared.message.pk).update(
             agent=prepared.decision.agent.value, subject=prepared.decision.subject or ""
         )
-    text, out_verdict = _moderate_output(snapshot, reply.text)
+    text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon)
     if prepared.verdict.action is Action.MASK and out_verdict is None:
         # Answered, with a gentle reminder that phone numbers and addresses stay private.
         reminder = safety_reply(prepared.verdict, language=snapshot.language, age_band=snapshot.age_band)
@@ -338,8 +337,6 @@ def _deliver(
         subject=reply.subject or "",
         provider=provider,
         latency_ms=latency_ms,
-        prompt_tokens=usage[0],
-        completion_tokens=usage[1],
         safety_action=out_verdict.action.value if out_verdict else "allow",
         safety_severity=out_verdict.severity.label if out_verdict else "none",
         safety_categories=[c.value for c in out_verdict.categories] if out_verdict else [],
@@ -363,10 +360,9 @@ def _deliver(
     return ChatResult(prepared.session, prepared.message, stored, prepared.verdict, None)
 
 
-def _moderate_output(snapshot: ChildSnapshot, text: str) -> tuple[str, Verdict | None]:
+def _moderate_output(snapshot: ChildSnapshot, text: str, lexicon: Lexicon) -> tuple[str, Verdict | None]:
     """Each sentence is checked before the child sees any of it. Personal information is masked;
     any other hit replaces the whole reply with a safe one (and is recorded as an event)."""
-    lexicon = current_lexicon()
     c = snapshot.controls
     moderated = text
     for sentence in split_sentences(text) or [text]:

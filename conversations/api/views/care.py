@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser
@@ -20,10 +19,16 @@ from conversations.api.serializers import (
     SafetyEventSerializer,
 )
 from conversations.models import MemoryFact, SafetyEvent
+from conversations.selectors.care import (
+    memories_for_child,
+    memory_get_for_child,
+    safety_event_get,
+    safety_events_for_child,
+    safety_events_for_review,
+)
 from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
 from conversations.services.memories import memory_delete
 from conversations.services.moderation import safety_event_review
-from happy_partner.api.errors import not_found
 from happy_partner.api.pagination import paginated_response
 from happy_partner.api.views import ApiView
 
@@ -34,7 +39,7 @@ class MemoryListView(GuardianChildMixin, ApiView):
 
     @extend_schema(responses={200: MemorySerializer(many=True)}, tags=["memory"])
     def get(self, request, child_id: int):
-        return paginated_response(self, MemoryFact.objects.filter(child=self.get_child()))
+        return paginated_response(self, memories_for_child(child=self.get_child()))
 
 
 class MemoryDetailView(GuardianChildMixin, ApiView):
@@ -42,9 +47,7 @@ class MemoryDetailView(GuardianChildMixin, ApiView):
 
     @extend_schema(responses={204: None}, tags=["memory"])
     def delete(self, request, child_id: int, memory_id: int):
-        memory = MemoryFact.objects.filter(child=self.get_child(), pk=memory_id).first()
-        if memory is None:
-            raise not_found(_("No such memory."))
+        memory = memory_get_for_child(child=self.get_child(), memory_id=memory_id)
         memory_delete(acting_user=request.user, memory=memory)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -82,7 +85,7 @@ class ChildSafetyEventsView(GuardianChildMixin, ApiView):
 
     @extend_schema(responses={200: SafetyEventSerializer(many=True)}, tags=["safety"])
     def get(self, request, child_id: int):
-        return paginated_response(self, SafetyEvent.objects.filter(child=self.get_child()))
+        return paginated_response(self, safety_events_for_child(child=self.get_child()))
 
 
 class StaffSafetyEventsView(ApiView):
@@ -98,11 +101,7 @@ class StaffSafetyEventsView(ApiView):
     def get(self, request):
         query = ReviewQueueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        events = SafetyEvent.objects.all()
-        reviewed = query.validated_data.get("reviewed")
-        if reviewed is not None:
-            events = events.filter(reviewed_at__isnull=not reviewed)
-        return paginated_response(self, events)
+        return paginated_response(self, safety_events_for_review(reviewed=query.validated_data.get("reviewed")))
 
 
 class StaffSafetyEventReviewView(ApiView):
@@ -111,9 +110,7 @@ class StaffSafetyEventReviewView(ApiView):
 
     @extend_schema(request=ReviewSerializer, responses={200: SafetyEventSerializer}, tags=["safety"])
     def post(self, request, event_id: int):
-        event = SafetyEvent.objects.filter(pk=event_id).first()
-        if event is None:
-            raise not_found(_("No such safety event."))
+        event = safety_event_get(event_id=event_id)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         event = safety_event_review(
