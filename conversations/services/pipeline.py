@@ -3,7 +3,9 @@
 gate → input safety → route → context → agent reply (builtin, or an LLM with builtin fallback)
 → output safety sentence by sentence → persist one row per message → notify after commit.
 
-Three short transactions, so no database lock is held while an LLM thinks:
+With the builtin provider nothing is awaited, so the whole turn is one transaction holding the
+session's row lock for a few milliseconds (fewer round trips: one BEGIN/COMMIT, one UPDATE of the
+session). With an LLM configured it is three short transactions, so no lock is held while it thinks:
 1. lock the session, check the gate and the child's words, store the child's message;
 2. (no transaction) compute the reply;
 3. check the reply, store it, remember what the child shared, raise safety events.
@@ -16,6 +18,8 @@ import dataclasses
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -37,7 +41,7 @@ from conversations.agents.types import (
     RouteDecision,
     Turn,
 )
-from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent
+from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent, UsageDay
 from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.base import ProviderError
 from conversations.providers.registry import complete_with_fallback, get_provider
@@ -48,12 +52,26 @@ from conversations.services.alerts import safety_event_notify
 from conversations.services.gate import Refusal, enabled_agents, gate_check
 from conversations.services.lexicon import current_lexicon
 from conversations.services.sessions import session_create
-from conversations.services.usage import activity_seconds, local_day, usage_for_child, usage_record
+from conversations.services.usage import (
+    USAGE_COLUMNS,
+    Usage,
+    activity_seconds,
+    local_day,
+    usage_for_child,
+    usage_params,
+    usage_record,
+)
+from happy_partner import sql
 from happy_partner.api.errors import ApplicationError, not_found
 
 logger = logging.getLogger(__name__)
 
 HISTORY_TURNS = 10
+# The context reads this many of the session's newest rows straight off its index and drops the
+# refused, blocked and safety turns in Python: the plan stays "index scan, limit" however long the
+# session is and whatever the statistics say (a filtered query was once planned as a sort of the
+# whole session).
+HISTORY_ROWS = 2 * HISTORY_TURNS
 MEMORY_CANDIDATES = 50
 MEMORY_IN_CONTEXT = 5
 TITLE_LENGTH = 30
@@ -78,6 +96,9 @@ class _Prepared:
     decision: RouteDecision | None = None
     memories_allowed: bool = False
     finished: ChatResult | None = None
+    # What this turn changes on the session row, written by one UPDATE in _save_session.
+    session_changes: dict[str, Any] = dataclasses.field(default_factory=dict)
+    session_messages: int = 0
 
 
 def message_send(
@@ -89,26 +110,51 @@ def message_send(
     force_agent: AgentName | None = None,
 ) -> ChatResult:
     snapshot = child_snapshot(child_id=child_id)
-    prepared = _receive(snapshot, text, session_id, device, force_agent)
+    if get_provider() is None:
+        with transaction.atomic():  # nothing to wait for: the whole turn under the session lock
+            prepared = _receive(snapshot, text, session_id, device, force_agent)
+            result = prepared.finished or _deliver(snapshot, prepared, *_reply(prepared, classify=False))
+            _save_session(prepared)
+        return result
+    with transaction.atomic():
+        prepared = _receive(snapshot, text, session_id, device, force_agent)
+        _save_session(prepared)
     if prepared.finished is not None:
         return prepared.finished
+    answer = _reply(prepared, classify=force_agent is None)  # no transaction open while the LLM thinks
+    with transaction.atomic():
+        result = _deliver(snapshot, prepared, *answer)
+        _save_session(prepared)
+    return result
+
+
+def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, str, int]:
+    """The reply, who produced it (builtin or the provider's name) and how long it took in ms."""
     assert prepared.ctx is not None and prepared.decision is not None
     started = time.perf_counter()
-    if force_agent is None:
+    if classify:
         prepared.decision = _classify(prepared.ctx, prepared.decision)
     reply, provider_name = _compose(prepared.ctx, prepared.decision)
-    latency_ms = int((time.perf_counter() - started) * 1000)
-    return _deliver(snapshot, prepared, reply, provider_name, latency_ms)
+    return reply, provider_name, int((time.perf_counter() - started) * 1000)
+
+
+def _save_session(prepared: _Prepared) -> None:
+    """One UPDATE for everything the turn changed on the session. The count is relative, so a
+    concurrent turn's reply stored between the phases of an LLM turn is never lost."""
+    if prepared.session_messages or prepared.session_changes:
+        ChatSession.objects.filter(pk=prepared.session.pk).update(
+            message_count=F("message_count") + prepared.session_messages, **prepared.session_changes
+        )
+        prepared.session_messages = 0
+        prepared.session_changes = {}
 
 
 # --- phase 1 -------------------------------------------------------------------------------------
-@transaction.atomic
 def _receive(
     snapshot: ChildSnapshot, text: str, session_id: int | None, device: Device | None, force_agent: AgentName | None
 ) -> _Prepared:
     now = timezone.now()
-    session = _locked_session(snapshot, session_id, device)
-    usage = usage_for_child(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
+    session, usage = _locked_session(snapshot, session_id, device, now)
     refusal = gate_check(
         snapshot=snapshot, usage=usage, session_active_seconds=session.active_seconds, now=now, agent=force_agent
     )
@@ -142,8 +188,8 @@ def _receive(
         search_tokens=" ".join(search_tokens(masked)),
         created_at=now,
     )
-    _account(snapshot, session, message, now, counted=refusal is None)
     prepared = _Prepared(session, message, verdict, lexicon, ctx, decision, memories_allowed)
+    _account(snapshot, prepared, now, counted=refusal is None)
     # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
     # caring reply, and the guardians are still told.
     if verdict.action not in (Action.ALLOW, Action.MASK):
@@ -153,34 +199,49 @@ def _receive(
     return prepared
 
 
-def _locked_session(snapshot: ChildSnapshot, session_id: int | None, device: Device | None) -> ChatSession:
+def _locked_session(
+    snapshot: ChildSnapshot, session_id: int | None, device: Device | None, now: datetime
+) -> tuple[ChatSession, Usage]:
+    """The session, locked (the lock orders concurrent messages of one session), and the child's
+    usage today and this week for the gate, in one hand-written statement (happy_partner/sql.py)."""
+    usage_args = usage_params(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
     if session_id is None:
         session = session_create(child_id=snapshot.child_id, device=device)
-    else:
-        session = (
-            ChatSession.objects.select_for_update()
-            .filter(pk=session_id, child_id=snapshot.child_id, deleted_at__isnull=True)
-            .first()
+        return session, usage_for_child(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
+    found = ChatSession.objects.raw(
+        sql.statement(
+            "SELECT *, "  # noqa: S608 - constants only: every value is a parameter
+            + USAGE_COLUMNS
+            + " FROM {session} WHERE id = %s AND child_id = %s AND deleted_at IS NULL{for_update}",
+            session=ChatSession,
+            usage=UsageDay,
+        ),
+        [*usage_args, session_id, snapshot.child_id],
+    )
+    session = next(iter(found), None)
+    if session is None:
+        raise not_found(_("No such chat."))
+    if session.ended_at is not None:
+        raise ApplicationError(
+            code="session_ended", message=_("This chat has ended. Start a new one."), status_code=409
         )
-        if session is None:
-            raise not_found(_("No such chat."))
-        if session.ended_at is not None:
-            raise ApplicationError(
-                code="session_ended", message=_("This chat has ended. Start a new one."), status_code=409
-            )
-    return session
+    return session, Usage(today_seconds=int(session.usage_today), week_seconds=int(session.usage_week))
 
 
 def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_allowed: bool) -> AgentContext:
     # Refused, blocked or escalated turns and the safety replies are not conversation to continue.
-    recent = list(
-        Message.objects.filter(session=session, refusal_code="")
-        .exclude(safety_action__in=FLAGGED_ACTIONS)
-        .exclude(agent=AgentName.SAFETY.value)
-        .order_by("-created_at", "-id")
-        .values_list("role", "text", "agent")[:HISTORY_TURNS]
+    rows = sql.fetch_all(
+        "SELECT role, text, agent, refusal_code, safety_action FROM {message} "
+        "WHERE session_id = %s ORDER BY created_at DESC, id DESC LIMIT %s",
+        [session.pk, HISTORY_ROWS],
+        message=Message,
     )
-    history = tuple(Turn(role=role, text=body, agent=agent) for role, body, agent in reversed(recent))
+    recent = [
+        Turn(role=role, text=body, agent=agent)
+        for role, body, agent, refusal, action in rows
+        if not refusal and action not in FLAGGED_ACTIONS and agent != AgentName.SAFETY.value
+    ][:HISTORY_TURNS]
+    history = tuple(reversed(recent))
     memories: tuple[MemoryView, ...] = ()
     if memories_allowed:
         candidates = [
@@ -209,20 +270,24 @@ def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_
     )
 
 
-def _account(snapshot: ChildSnapshot, session: ChatSession, message: Message, now, *, counted: bool) -> None:
-    """Session counters, title, and (unless refused) activity time towards the limits."""
-    fields = ["last_activity_at", "message_count"]
-    seconds = activity_seconds(session, now) if counted else 0
+def _account(snapshot: ChildSnapshot, prepared: _Prepared, now, *, counted: bool) -> None:
+    """Session counters, title, and (unless refused) activity time towards the limits. The session
+    row is locked, so the absolute values computed here are right; _save_session writes them."""
+    session, changes = prepared.session, prepared.session_changes
     if counted:
+        seconds = activity_seconds(session, now)
         session.active_seconds += seconds
-        fields.append("active_seconds")
+        changes["active_seconds"] = session.active_seconds
         usage_record(child_id=snapshot.child_id, day=local_day(now, snapshot.controls.time_zone), seconds=seconds)
-    if not session.title and message.text:
-        session.title = message.text[:TITLE_LENGTH]
-        fields.append("title")
-    session.last_activity_at = now
-    session.message_count += 1
-    session.save(update_fields=fields)
+    if not session.title and prepared.message.text:
+        session.title = changes["title"] = prepared.message.text[:TITLE_LENGTH]
+    session.last_activity_at = changes["last_activity_at"] = now
+    _count_message(prepared)
+
+
+def _count_message(prepared: _Prepared) -> None:
+    prepared.session.message_count += 1
+    prepared.session_messages += 1
 
 
 def _store_reply(prepared: _Prepared, text: str, agent: str, **fields) -> Message:
@@ -236,7 +301,7 @@ def _store_reply(prepared: _Prepared, text: str, agent: str, **fields) -> Messag
         search_tokens=" ".join(search_tokens(text)),
         **fields,
     )
-    ChatSession.objects.filter(pk=prepared.session.pk).update(message_count=F("message_count") + 1)
+    _count_message(prepared)
     return reply
 
 
@@ -312,7 +377,6 @@ def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, st
 
 
 # --- phase 3 -------------------------------------------------------------------------------------
-@transaction.atomic
 def _deliver(
     snapshot: ChildSnapshot,
     prepared: _Prepared,
@@ -344,7 +408,7 @@ def _deliver(
     if out_verdict is not None:
         _record_event(snapshot, stored, out_verdict, direction="out")
     if reply.session_state is not None:
-        ChatSession.objects.filter(pk=prepared.session.pk).update(story_state=reply.session_state)
+        prepared.session.story_state = prepared.session_changes["story_state"] = reply.session_state
     if prepared.memories_allowed:
         _remember(snapshot, prepared.message, reply)
     if reply.escalate:

@@ -1,0 +1,86 @@
+"""What a turn writes to its session, and how: one transaction and a fixed handful of statements
+with the builtin provider; no transaction open while an LLM answers; counters, title, activity
+time and story state saved by the one UPDATE at the end of the turn."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conversations.models import ChatSession, Message, UsageDay
+from conversations.services import pipeline
+from conversations.services.usage import FIRST_MESSAGE_SECONDS
+from tests.factories import make_child, make_parent
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the turn's own transactions, not a test wrapper
+MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+# The session row lock with the gate's usage sums, the context's history, the child's message, the
+# day's usage, the reply, the session's one UPDATE.
+STATEMENTS_PER_TURN = 6
+
+
+@pytest.fixture
+def child():
+    with time_machine.travel(MORNING, tick=False):
+        return make_child(make_parent("session.parent@example.com"), name="Tao", age=7)
+
+
+def _send(child, text, session_id=None, at=MORNING):
+    with time_machine.travel(at, tick=False):
+        return pipeline.message_send(child_id=child.pk, text=text, session_id=session_id)
+
+
+def test_a_builtin_turn_is_one_transaction_of_a_few_statements(child):
+    first = _send(child, "你好呀")  # builds the lexicon and the session
+    with CaptureQueriesContext(connection) as captured:
+        _send(child, "3加5等于几？", first.session.pk, at=MORNING + timedelta(seconds=20))
+    statements = [q["sql"] for q in captured.captured_queries]
+    work = [s for s in statements if not s.upper().startswith(TRANSACTION_CONTROL)]
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()], statements
+    assert sum(s.upper().startswith("COMMIT") for s in statements) <= 1, statements
+    assert len(work) == STATEMENTS_PER_TURN, work
+    assert sum(s.upper().startswith("UPDATE") and "chatsession" in s.lower() for s in work) == 1, work
+
+
+def test_counters_title_activity_and_story_are_saved(child):
+    first = _send(child, "给我讲一个关于小兔子的故事吧")
+    session = ChatSession.objects.get(pk=first.session.pk)
+    assert session.title == "给我讲一个关于小兔子的故事吧"
+    assert session.message_count == 2
+    assert session.active_seconds == FIRST_MESSAGE_SECONDS
+    assert session.last_activity_at == MORNING
+    assert session.story_state["story"]["step"] == 0
+
+    later = MORNING + timedelta(seconds=40)
+    _send(child, "继续", first.session.pk, at=later)
+    session.refresh_from_db()
+    assert session.message_count == 4 == Message.objects.filter(session=session).count()
+    assert session.active_seconds == FIRST_MESSAGE_SECONDS + 40
+    assert session.last_activity_at == later
+    assert session.story_state["story"]["step"] == 1
+    assert session.title == "给我讲一个关于小兔子的故事吧"  # the first message names the chat
+    assert UsageDay.objects.get(child=child).seconds == FIRST_MESSAGE_SECONDS + 40
+
+
+def test_no_transaction_is_open_while_the_llm_answers(child, fake_openai, settings, monkeypatch):
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = fake_openai.base_url
+    fake_openai.set_mode("normal", text="我们一起来数一数吧。")
+    seen: list[bool] = []
+    real = pipeline.complete_with_fallback
+
+    def spy(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "complete_with_fallback", spy)
+    result = _send(child, "你好呀")
+    assert seen == [False]
+    assert result.reply.text == "我们一起来数一数吧。"
+    session = ChatSession.objects.get(pk=result.session.pk)
+    assert session.message_count == 2 == Message.objects.filter(session=session).count()
+    assert session.last_activity_at == MORNING
