@@ -91,8 +91,9 @@ def env_broker_url(name: str) -> str | None:
 def database_from_url(name: str, url: str, *, pool_max: int) -> dict:
     """Turn a ``postgres://user:pass@host:port/db?opt=v`` URL into a Django DATABASES entry.
 
-    PostgreSQL uses psycopg 3's connection pool: under ASGI Django cannot keep connections
-    between requests (CONN_MAX_AGE), and opening one per request costs more than the request.
+    PostgreSQL uses psycopg 3's connection pool: opening a connection per request costs more than
+    the request, and under ASGI (the realtime server) Django cannot keep connections between
+    requests (CONN_MAX_AGE); gunicorn's workers and Celery's threads borrow from the pool too.
     """
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:

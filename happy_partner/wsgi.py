@@ -1,9 +1,13 @@
-"""WSGI entry point, for serving plain REST with a sync server (gunicorn) if a deployment wants it."""
+"""WSGI entry point: gunicorn serves HTTP (see happy_partner/gunicorn_conf.py); WebSockets are asgi.py's."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "happy_partner.settings")
-
 application = get_wsgi_application()
+
+from conversations.agents import warm_up  # noqa: E402  (needs Django set up first)
+
+# Load jieba's dictionary when the worker starts, not on a child's first message (~0.6 s).
+warm_up()
