@@ -7,6 +7,9 @@ connection on one process, so 50 busy clients ended up 49/1 on two workers. So:
 
 - builtin provider: nothing waits, so 2 sync workers per CPU; each request is one accept, and the
   kernel spreads them over whichever worker is free.
+- no REDIS_URL (the embedded defaults): one worker, because the local-memory cache lives in one
+  process, and what it holds must be seen by every request: throttle and lockout counts, the
+  cached child snapshot a parent's new rule just invalidated, the lexicon version.
 - an LLM configured: a chat waits seconds for it, so threaded workers (16 threads by default): a
   worker serves other requests while one of its threads waits, instead of serving nobody.
 
@@ -17,17 +20,19 @@ from __future__ import annotations
 
 import os
 
-from happy_partner.env import env_choice, env_int
+from happy_partner.env import env_choice, env_int, env_redis_url
 
 LLM_THREADS = 16
 
 
-def server_shape(*, cpus: int, llm_provider: str, workers: int | None, threads: int | None) -> dict:
+def server_shape(*, cpus: int, llm_provider: str, shared_cache: bool, workers: int | None, threads: int | None) -> dict:
     """Workers, worker class and threads for this machine and configuration."""
     if threads is None:
         threads = 1 if llm_provider == "builtin" else LLM_THREADS
+    if workers is None:
+        workers = 2 * max(1, cpus) if shared_cache else 1
     return {
-        "workers": workers if workers is not None else 2 * max(1, cpus),
+        "workers": workers,
         "worker_class": "sync" if threads == 1 else "gthread",
         "threads": threads,
     }
@@ -40,6 +45,7 @@ def _optional_int(name: str, *, maximum: int) -> int | None:
 _shape = server_shape(
     cpus=len(os.sched_getaffinity(0)),
     llm_provider=env_choice("LLM_PROVIDER", "builtin", {"builtin", "openai"}),
+    shared_cache=env_redis_url("REDIS_URL") is not None,
     workers=_optional_int("WEB_WORKERS", maximum=64),
     threads=_optional_int("WEB_THREADS", maximum=256),
 )

@@ -27,25 +27,32 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"cpus": 2, "llm_provider": "builtin"}, {"workers": 4, "worker_class": "sync", "threads": 1}),
-        ({"cpus": 1, "llm_provider": "builtin"}, {"workers": 2, "worker_class": "sync", "threads": 1}),
+        ({"cpus": 2}, {"workers": 4, "worker_class": "sync", "threads": 1}),
+        ({"cpus": 1}, {"workers": 2, "worker_class": "sync", "threads": 1}),
+        ({"cpus": 8, "shared_cache": False}, {"workers": 1, "worker_class": "sync", "threads": 1}),
         ({"cpus": 2, "llm_provider": "openai"}, {"workers": 4, "worker_class": "gthread", "threads": LLM_THREADS}),
-        ({"cpus": 8, "llm_provider": "builtin", "workers": 3}, {"workers": 3, "worker_class": "sync", "threads": 1}),
-        ({"cpus": 2, "llm_provider": "builtin", "threads": 4}, {"workers": 4, "worker_class": "gthread", "threads": 4}),
+        ({"cpus": 8, "workers": 3}, {"workers": 3, "worker_class": "sync", "threads": 1}),
+        ({"cpus": 2, "shared_cache": False, "workers": 3}, {"workers": 3, "worker_class": "sync", "threads": 1}),
+        ({"cpus": 2, "threads": 4}, {"workers": 4, "worker_class": "gthread", "threads": 4}),
         ({"cpus": 2, "llm_provider": "openai", "threads": 1}, {"workers": 4, "worker_class": "sync", "threads": 1}),
     ],
 )
 def test_server_shape(kwargs, expected):
-    assert server_shape(**{"workers": None, "threads": None, **kwargs}) == expected
+    defaults = {"llm_provider": "builtin", "shared_cache": True, "workers": None, "threads": None}
+    assert server_shape(**{**defaults, **kwargs}) == expected
 
 
 def test_the_configuration_reads_the_environment(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
     monkeypatch.setenv("LLM_PROVIDER", "openai")
-    monkeypatch.setenv("WEB_WORKERS", "3")
     monkeypatch.setenv("LLM_TIMEOUT_SECONDS", "10")
     try:
         conf = importlib.reload(gunicorn_conf)
-        assert (conf.workers, conf.worker_class, conf.threads, conf.timeout) == (3, "gthread", LLM_THREADS, 50)
+        assert (conf.workers, conf.worker_class, conf.threads, conf.timeout) == (1, "gthread", LLM_THREADS, 50)
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+        monkeypatch.setenv("WEB_WORKERS", "3")
+        assert importlib.reload(gunicorn_conf).workers == 3
         monkeypatch.setenv("WEB_THREADS", "lots")
         with pytest.raises(ImproperlyConfigured, match="WEB_THREADS"):
             importlib.reload(gunicorn_conf)
