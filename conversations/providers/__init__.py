@@ -11,6 +11,7 @@ from conversations.providers.circuit import CircuitBreaker, CircuitOpenError, Ci
 from conversations.providers.registry import (
     BUILTIN,
     BUILTIN_FALLBACK,
+    Answer,
     complete_with_fallback,
     get_provider,
     reset_provider,
@@ -19,6 +20,7 @@ from conversations.providers.registry import (
 __all__ = [
     "BUILTIN",
     "BUILTIN_FALLBACK",
+    "Answer",
     "ChatMessage",
     "CircuitBreaker",
     "CircuitOpenError",

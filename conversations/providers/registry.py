@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -28,6 +29,18 @@ logger = logging.getLogger(__name__)
 
 BUILTIN = "builtin"
 BUILTIN_FALLBACK = "builtin-fallback"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply's text and what is recorded about where it came from and what it cost."""
+
+    text: str
+    provider: str  # the provider's name, "builtin", or "builtin-fallback" after a failure
+    latency_ms: int
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
 
 _lock = threading.Lock()
 _provider: OpenAIProvider | None = None
@@ -87,8 +100,8 @@ def complete_with_fallback(
     temperature: float,
     max_tokens: int,
     fallback_text: str | Callable[[], str],
-) -> tuple[str, str, int]:
-    """``(text, provider_name_used, latency_ms)``; the builtin text whenever the provider cannot answer.
+) -> Answer:
+    """The provider's answer, or the builtin text whenever the provider cannot answer.
 
     ``fallback_text`` is the builtin engine's answer, or a callable producing it so the offline
     work is only done when needed. Provider name is the provider's own on success, ``"builtin"``
@@ -97,7 +110,7 @@ def complete_with_fallback(
     """
     started = time.monotonic()
     if provider is None:
-        return _resolve(fallback_text), BUILTIN, _ms_since(started)
+        return Answer(_resolve(fallback_text), BUILTIN, _ms_since(started))
     try:
         completion = provider.complete(messages, temperature=temperature, max_tokens=max_tokens)
     except ProviderError as exc:
@@ -106,8 +119,14 @@ def complete_with_fallback(
         # A bug in a provider must not lose a child's message either; the traceback is for us.
         logger.exception("llm provider=%s raised unexpectedly; answering with builtin", provider.name)
     else:
-        return completion.text, completion.provider, _ms_since(started)
-    return _resolve(fallback_text), BUILTIN_FALLBACK, _ms_since(started)
+        return Answer(
+            completion.text,
+            completion.provider,
+            _ms_since(started),
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+        )
+    return Answer(_resolve(fallback_text), BUILTIN_FALLBACK, _ms_since(started))
 
 
 def _resolve(fallback_text: str | Callable[[], str]) -> str:

@@ -44,7 +44,7 @@ from conversations.agents.types import (
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent, UsageDay
 from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.base import ProviderError
-from conversations.providers.registry import complete_with_fallback, get_provider
+from conversations.providers.registry import BUILTIN, Answer, complete_with_fallback, get_provider
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
 from conversations.safety.types import Action, Severity, Verdict
 from conversations.search import search_tokens
@@ -128,14 +128,20 @@ def message_send(
     return result
 
 
-def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, str, int]:
-    """The reply, who produced it (builtin or the provider's name) and how long it took in ms."""
+def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, Answer]:
+    """The reply, and where it came from: the whole turn's latency and LLM tokens (classifier included)."""
     assert prepared.ctx is not None and prepared.decision is not None
     started = time.perf_counter()
+    classifier_tokens = (0, 0)
     if classify:
-        prepared.decision = _classify(prepared.ctx, prepared.decision)
-    reply, provider_name = _compose(prepared.ctx, prepared.decision)
-    return reply, provider_name, int((time.perf_counter() - started) * 1000)
+        prepared.decision, classifier_tokens = _classify(prepared.ctx, prepared.decision)
+    reply, answer = _compose(prepared.ctx, prepared.decision)
+    return reply, dataclasses.replace(
+        answer,
+        latency_ms=int((time.perf_counter() - started) * 1000),
+        prompt_tokens=answer.prompt_tokens + classifier_tokens[0],
+        completion_tokens=answer.completion_tokens + classifier_tokens[1],
+    )
 
 
 def _save_session(prepared: _Prepared) -> None:
@@ -340,40 +346,42 @@ def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *
 
 
 # --- phase 2 -------------------------------------------------------------------------------------
-def _classify(ctx: AgentContext, decision: RouteDecision) -> RouteDecision:
-    """With an LLM configured and the keyword router unsure, let the LLM pick the agent."""
+def _classify(ctx: AgentContext, decision: RouteDecision) -> tuple[RouteDecision, tuple[int, int]]:
+    """With an LLM configured and the keyword router unsure, let the LLM pick the agent. Also
+    returns the (prompt, completion) tokens the question cost."""
     provider = get_provider()
     if provider is None or is_confident(decision):
-        return decision
+        return decision, (0, 0)
     temperature, max_tokens = CLASSIFIER_PARAMS
     try:
-        answer = provider.complete(
+        completion = provider.complete(
             classifier_messages(ctx.text, ctx.enabled), temperature=temperature, max_tokens=max_tokens
-        ).text
+        )
     except ProviderError:
-        return decision
-    choice = parse_choice(answer, ctx.enabled)
+        return decision, (0, 0)
+    tokens = (completion.prompt_tokens, completion.completion_tokens)
+    choice = parse_choice(completion.text, ctx.enabled)
     if choice is None or choice == decision.agent:
-        return decision
+        return decision, tokens
     subject = resolve_subject(ctx.text) if choice == AgentName.EDU else None
-    return dataclasses.replace(decision, agent=choice, subject=subject)
+    return dataclasses.replace(decision, agent=choice, subject=subject), tokens
 
 
-def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, str]:
+def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, Answer]:
     """The builtin reply always (cheap, deterministic); an LLM's text instead when one answers."""
     builtin = respond(ctx, decision)
     provider = get_provider()
     if provider is None:
-        return builtin, "builtin"
+        return builtin, Answer(builtin.text, BUILTIN, 0)
     temperature, max_tokens = AGENT_PARAMS[decision.agent]
-    text, used, _latency = complete_with_fallback(
+    answer = complete_with_fallback(
         provider,
         build_messages(ctx, decision),
         temperature=temperature,
         max_tokens=max_tokens,
         fallback_text=builtin.text,
     )
-    return dataclasses.replace(builtin, text=text), used
+    return dataclasses.replace(builtin, text=answer.text), answer
 
 
 # --- phase 3 -------------------------------------------------------------------------------------
@@ -381,8 +389,7 @@ def _deliver(
     snapshot: ChildSnapshot,
     prepared: _Prepared,
     reply: AgentReply,
-    provider: str,
-    latency_ms: int,
+    answer: Answer,
 ) -> ChatResult:
     if prepared.decision is not None and prepared.message.agent != prepared.decision.agent.value:
         # The LLM classifier re-routed the message: the child's row says who really answered.
@@ -399,8 +406,10 @@ def _deliver(
         text,
         reply.agent.value,
         subject=reply.subject or "",
-        provider=provider,
-        latency_ms=latency_ms,
+        provider=answer.provider,
+        latency_ms=answer.latency_ms,
+        prompt_tokens=answer.prompt_tokens,
+        completion_tokens=answer.completion_tokens,
         safety_action=out_verdict.action.value if out_verdict else "allow",
         safety_severity=out_verdict.severity.label if out_verdict else "none",
         safety_categories=[c.value for c in out_verdict.categories] if out_verdict else [],
@@ -418,8 +427,8 @@ def _deliver(
         snapshot.child_id,
         prepared.session.pk,
         reply.agent,
-        provider,
-        latency_ms,
+        answer.provider,
+        answer.latency_ms,
     )
     return ChatResult(prepared.session, prepared.message, stored, prepared.verdict, None)
 

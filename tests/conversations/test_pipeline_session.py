@@ -66,7 +66,9 @@ def test_counters_title_activity_and_story_are_saved(child):
     assert UsageDay.objects.get(child=child).seconds == FIRST_MESSAGE_SECONDS + 40
 
 
-def test_no_transaction_is_open_while_the_llm_answers(child, fake_openai, settings, monkeypatch):
+def test_no_transaction_is_open_while_the_llm_answers_and_its_tokens_are_recorded(
+    child, fake_openai, settings, monkeypatch
+):
     settings.LLM_PROVIDER = "openai"
     settings.LLM_BASE_URL = fake_openai.base_url
     fake_openai.set_mode("normal", text="我们一起来数一数吧。")
@@ -78,9 +80,11 @@ def test_no_transaction_is_open_while_the_llm_answers(child, fake_openai, settin
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "complete_with_fallback", spy)
-    result = _send(child, "你好呀")
+    result = _send(child, "3加5等于几？")  # the router is sure: one LLM call, for the reply
     assert seen == [False]
     assert result.reply.text == "我们一起来数一数吧。"
+    stored = Message.objects.get(pk=result.reply.pk)
+    assert (stored.provider, stored.prompt_tokens, stored.completion_tokens) == ("openai", 11, 7)  # the server's usage
     session = ChatSession.objects.get(pk=result.session.pk)
     assert session.message_count == 2 == Message.objects.filter(session=session).count()
     assert session.last_activity_at == MORNING

@@ -527,20 +527,21 @@ def test_breaker_rejects_bad_configuration():
 
 def test_fallback_answers_when_the_provider_fails(fake_openai, provider):
     fake_openai.set_mode(Mode.ERROR_500)
-    text, used, latency_ms = complete_with_fallback(
+    answer = complete_with_fallback(
         provider, _messages(), temperature=0.3, max_tokens=120, fallback_text="天空是蓝色的，因为……"
     )
-    assert (text, used) == ("天空是蓝色的，因为……", "builtin-fallback")
-    assert latency_ms >= 0
+    assert (answer.text, answer.provider) == ("天空是蓝色的，因为……", "builtin-fallback")
+    assert answer.latency_ms >= 0
+    assert (answer.prompt_tokens, answer.completion_tokens) == (0, 0)
 
 
 def test_fallback_answers_when_the_server_stalls(fake_openai, provider):
     fake_openai.set_mode(Mode.STALL)
     started = time.monotonic()
-    text, used, _ = complete_with_fallback(
+    answer = complete_with_fallback(
         provider, _messages(), temperature=0.3, max_tokens=120, fallback_text=lambda: "builtin answer"
     )
-    assert (text, used) == ("builtin answer", "builtin-fallback")
+    assert (answer.text, answer.provider) == ("builtin answer", "builtin-fallback")
     assert time.monotonic() - started < BOUND
 
 
@@ -552,19 +553,16 @@ def test_fallback_uses_the_provider_text_on_success(fake_openai, provider):
         lazily_built.append("called")
         return "builtin"
 
-    text, used, latency_ms = complete_with_fallback(
-        provider, _messages(), temperature=0.3, max_tokens=120, fallback_text=builtin
-    )
-    assert (text, used) == ("From the model.", "openai")
-    assert latency_ms >= 0
+    answer = complete_with_fallback(provider, _messages(), temperature=0.3, max_tokens=120, fallback_text=builtin)
+    assert (answer.text, answer.provider) == ("From the model.", "openai")
+    assert answer.latency_ms >= 0
+    assert (answer.prompt_tokens, answer.completion_tokens) == (11, 7)  # the server's usage figures
     assert lazily_built == []  # the offline answer is not computed when it is not needed
 
 
 def test_fallback_without_a_provider_is_the_builtin_answer():
-    assert complete_with_fallback(None, _messages(), temperature=0.3, max_tokens=120, fallback_text="hi")[:2] == (
-        "hi",
-        "builtin",
-    )
+    answer = complete_with_fallback(None, _messages(), temperature=0.3, max_tokens=120, fallback_text="hi")
+    assert (answer.text, answer.provider) == ("hi", "builtin")
 
 
 def test_fallback_survives_a_buggy_provider():
@@ -577,8 +575,8 @@ def test_fallback_survives_a_buggy_provider():
         def stream(self, messages, *, temperature, max_tokens):
             raise KeyError("bug")
 
-    text, used, _ = complete_with_fallback(Broken(), _messages(), temperature=0.3, max_tokens=120, fallback_text="ok")
-    assert (text, used) == ("ok", "builtin-fallback")
+    answer = complete_with_fallback(Broken(), _messages(), temperature=0.3, max_tokens=120, fallback_text="ok")
+    assert (answer.text, answer.provider) == ("ok", "builtin-fallback")
 
 
 # --- registry ----------------------------------------------------------------------------------------
@@ -628,10 +626,10 @@ def test_registry_provider_talks_to_the_server(settings, fresh_registry, fake_op
     settings.LLM_BASE_URL = fake_openai.base_url
     settings.LLM_API_KEY = ""
     fake_openai.set_mode(Mode.NORMAL, text="Hello!")
-    text, used, _ = complete_with_fallback(
+    answer = complete_with_fallback(
         get_provider(), _messages(), temperature=0.7, max_tokens=50, fallback_text="builtin"
     )
-    assert (text, used) == ("Hello!", "openai")
+    assert (answer.text, answer.provider) == ("Hello!", "openai")
 
 
 # --- hygiene -----------------------------------------------------------------------------------------
