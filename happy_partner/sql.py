@@ -8,7 +8,7 @@ come from the models, values are always parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -33,4 +33,26 @@ def execute(template: str, params: Sequence[Any], **tables: type[Model]) -> int:
     """Run a write and return the number of rows it touched."""
     with connection.cursor() as cursor:
         cursor.execute(statement(template, **tables), params)
+        return cursor.rowcount
+
+
+def update(model: type[Model], pk: Any, *, increments: Mapping[str, int] | None = None, **values: Any) -> int:
+    """One UPDATE of the row ``pk``: ``values`` set (converted by their fields, as the ORM would),
+    ``increments`` added to the stored numbers. Returns the number of rows touched."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    for name, amount in (increments or {}).items():
+        column = quote(meta.get_field(name).column)
+        assignments.append(f"{column} = {column} + %s")
+        params.append(amount)
+    # Names come from the model's meta, every value is a parameter.
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    statement = f"UPDATE {table} SET {', '.join(assignments)} WHERE {key} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, pk])
         return cursor.rowcount

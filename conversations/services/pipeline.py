@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,8 +147,11 @@ def _save_session(prepared: _Prepared) -> None:
     """One UPDATE for everything the turn changed on the session. The count is relative, so a
     concurrent turn's reply stored between the phases of an LLM turn is never lost."""
     if prepared.session_messages or prepared.session_changes:
-        ChatSession.objects.filter(pk=prepared.session.pk).update(
-            message_count=F("message_count") + prepared.session_messages, **prepared.session_changes
+        sql.update(
+            ChatSession,
+            prepared.session.pk,
+            increments={"message_count": prepared.session_messages},
+            **prepared.session_changes,
         )
         prepared.session_messages = 0
         prepared.session_changes = {}
