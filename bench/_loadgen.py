@@ -25,19 +25,24 @@ import time
 HOST = "127.0.0.1"  # never anything else
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status, body, and whether the server closes the connection (a sync WSGI worker does)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     length = None
+    closes = False
     for line in lines[1:]:
         name, _, value = line.partition(":")
-        if name.strip().lower() == "content-length":
+        name = name.strip().lower()
+        if name == "content-length":
             length = int(value.strip())
+        elif name == "connection":
+            closes = value.strip().lower() == "close"
     if length is None:
         raise RuntimeError("response without Content-Length")
     body = await reader.readexactly(length)
-    return status, body
+    return status, body, closes
 
 
 async def _client(
@@ -69,9 +74,13 @@ async def _client(
             budget[0] -= 1
             started = time.perf_counter()
             try:
+                if writer.is_closing():  # the server closed it after the last answer: a new one, timed
+                    reader, writer = await asyncio.open_connection(HOST, spec["port"])
                 writer.write(requests[i % len(requests)])
                 await writer.drain()
-                status, body = await asyncio.wait_for(_read_response(reader), spec["timeout"])
+                status, body, closes = await asyncio.wait_for(_read_response(reader), spec["timeout"])
+                if closes:
+                    writer.close()
             except (TimeoutError, OSError, asyncio.IncompleteReadError, RuntimeError) as exc:
                 out["errors"][type(exc).__name__] = out["errors"].get(type(exc).__name__, 0) + 1
                 writer.close()

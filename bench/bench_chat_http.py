@@ -12,10 +12,11 @@ run; chat p99 <= 150 ms; zero errors; every message persisted with its reply.
 in all) with closed-loop clients, which decide PASS/FAIL; then chat paced at half its capacity
 (--paced 0.5), to show the latency when the server is not saturated.
 
-The server is the Procfile's `web` command (uvicorn, same flags) plus `--workers N` (N = CPUs by
-default), with DEBUG off, DATABASE_URL (psycopg pool) and REDIS_URL; the per-child and per-parent
-request throttles are raised for the run (THROTTLE_CHILD/THROTTLE_PARENT=1000000/min): 50 clients
-each send far more than a child can type. Each client is one child with a paired device, talking
+The server is the Procfile's `web` command (gunicorn with happy_partner/gunicorn_conf.py: 2 sync
+workers per CPU with the builtin provider; `--workers N` sets WEB_WORKERS), with DEBUG off,
+DATABASE_URL (psycopg pool) and REDIS_URL; the per-child and per-parent request throttles are
+raised for the run (THROTTLE_CHILD/THROTTLE_PARENT=1000000/min): 50 clients each send far more
+than a child can type. Each client is one child with a paired device, talking
 in one chat session of its own. The load comes from bench/_loadgen.py in a separate process on the
 same machine (its CPU use is reported). Exits 1 if a target is missed.
 """
@@ -71,7 +72,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn workers (default: CPUs)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="WEB_WORKERS for the server (default: the shipped 2 per CPU)"
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per endpoint (all rounds)")
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds per endpoint")
     parser.add_argument("--max-requests", type=int, default=200_000, help="request budget per phase")
@@ -124,14 +127,14 @@ def create_children(count: int) -> list[dict]:
 
 
 # --- server ----------------------------------------------------------------------------------------
-def server_command(port: int, workers: int) -> list[str]:
-    """The Procfile's web command, with this port and N workers."""
+def server_command(port: int) -> list[str]:
+    """The Procfile's web command (gunicorn with happy_partner/gunicorn_conf.py), on this port."""
     for line in (common.ROOT / "Procfile").read_text().splitlines():
         if line.startswith("web:"):
             command = line.split(":", 1)[1].replace("${HAPPY_PARTNER_PORT:-8000}", str(port))
             argv = shlex.split(command)
-            assert argv[0] == "uvicorn", argv
-            return [str(common.ROOT / ".venv" / "bin" / "uvicorn"), *argv[1:], "--workers", str(workers)]
+            assert argv[0] == "gunicorn", argv
+            return [str(common.ROOT / ".venv" / "bin" / "gunicorn"), *argv[1:]]
     raise SystemExit("no web: line in the Procfile")
 
 
@@ -151,7 +154,7 @@ def wait_ready(port: int, server: subprocess.Popen, seconds: float = 60) -> None
 
 
 def stop(server: subprocess.Popen) -> None:
-    """SIGTERM to the uvicorn master we started (it stops its workers), SIGKILL to its group if stuck."""
+    """SIGTERM to the gunicorn master we started (it stops its workers), SIGKILL to its group if stuck."""
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:
@@ -167,7 +170,7 @@ def _cpu_seconds(pid: str) -> float:
 
 
 def cpu_snapshot(server_pid: int, database: str) -> dict[str, tuple[str, float]]:
-    """CPU seconds so far of every process, by party: the uvicorn master and workers, PostgreSQL
+    """CPU seconds so far of every process, by party: the gunicorn master and workers, PostgreSQL
     (the bench database's backends and the background processes), Redis, and other work on this
     shared machine (e.g. other sessions' tests and their database backends)."""
     snapshot = {}
@@ -360,6 +363,8 @@ def main() -> int:
     common.check_local(args.database_url)
     rate = "1000000/min"
     env = common.django_env(args.database_url, THROTTLE_CHILD=rate, THROTTLE_PARENT=rate)
+    if args.workers:
+        env["WEB_WORKERS"] = str(args.workers)
     info = common.machine(args.database_url)
     common.print_machine(info)
     print("command: " + " ".join(["bench/bench_chat_http.py", *sys.argv[1:]]))
@@ -374,11 +379,12 @@ def main() -> int:
     children = create_children(args.clients)
     print(f"fixtures: {len(children)} children, paired devices, open chats ({time.perf_counter() - started:.0f} s)")
 
-    command = server_command(args.port, args.workers)
+    command = server_command(args.port)
     print("server: " + " ".join(shlex.quote(a) for a in command).replace(str(common.ROOT) + "/", ""))
     print(
         f"server env: DEBUG=0 DATABASE_URL={args.database_url} (psycopg pool, DATABASE_POOL_MAX default) "
         f"REDIS_URL={common.REDIS_URL} THROTTLE_CHILD={rate} THROTTLE_PARENT={rate}"
+        + (f" WEB_WORKERS={args.workers}" if args.workers else "")
     )
     tmp = Path(tempfile.mkdtemp(prefix="hp-bench-chat-"))
     log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed in finally
@@ -426,7 +432,8 @@ def main() -> int:
     queries = query_counts(children[0])
     ratio = chat["rps"] / baseline["rps"]
 
-    print(f"\n=== chat over HTTP: {args.clients} clients, uvicorn --workers {args.workers}, PostgreSQL + Redis ===")
+    workers = args.workers or f"{2 * len(os.sched_getaffinity(0))} (2 per CPU)"
+    print(f"\n=== chat over HTTP: {args.clients} clients, gunicorn, {workers} workers, PostgreSQL + Redis ===")
     print(f"baseline POST /api/v1/sessions/ (closed loop): {fmt(baseline)}")
     print(f"chat     POST /api/v1/chat/     (closed loop): {fmt(chat)}")
     if paced:
