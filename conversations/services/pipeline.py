@@ -212,10 +212,11 @@ def _locked_session(
 ) -> tuple[ChatSession, Usage]:
     """The session, locked (the lock orders concurrent messages of one session), and the child's
     usage today and this week for the gate, in one hand-written statement (happy_partner/sql.py)."""
-    usage_args = usage_params(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
+    time_zone = snapshot.controls.time_zone
     if session_id is None:
         session = session_create(child_id=snapshot.child_id, device=device)
-        return session, usage_for_child(child_id=snapshot.child_id, now=now, time_zone=snapshot.controls.time_zone)
+        return session, usage_for_child(child_id=snapshot.child_id, now=now, time_zone=time_zone)
+    usage_args = usage_params(child_id=snapshot.child_id, now=now, time_zone=time_zone)
     found = ChatSession.objects.raw(
         sql.statement(
             "SELECT *, "  # noqa: S608 - constants only: every value is a parameter
