@@ -8,7 +8,6 @@ the reply language, so "what does 恐龙灭绝 mean" and "恐龙为什么灭绝"
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -69,10 +68,8 @@ def _matches(norm: str, words: tuple[str | re.Pattern[str], ...]) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=1024)
 def lookup(text: str) -> Topic | None:
-    """The best-matching topic for ``text``, or None. Remembered per text: the router and the
-    teacher both ask for the same message, and children ask the same questions again."""
+    """The best-matching topic for ``text``, or None."""
     norm = normalise(text)
     best: tuple[int, Topic] | None = None
     for topic, (words,), weight in _MATCHERS:
