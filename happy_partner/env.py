@@ -132,3 +132,13 @@ def env_rate(name: str, default: str) -> str:
     if not count.isdigit() or period not in _RATE_PERIODS:
         raise ImproperlyConfigured(f"{name} must look like 60/min (periods: s, min, hour, day), got {value!r}")
     return value
+
+
+def env_llm_provider() -> str:
+    """``LLM_PROVIDER``: read by the settings and by the web server's configuration alike."""
+    return env_choice("LLM_PROVIDER", "builtin", {"builtin", "openai"})
+
+
+def env_llm_timeout_seconds() -> int:
+    """``LLM_TIMEOUT_SECONDS``, one total deadline per LLM call (settings and web server alike)."""
+    return env_int("LLM_TIMEOUT_SECONDS", 20, minimum=1, maximum=300)

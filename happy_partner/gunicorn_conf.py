@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 
-from happy_partner.env import env_choice, env_int, env_redis_url
+from happy_partner.env import env_int, env_llm_provider, env_llm_timeout_seconds, env_redis_url
 
 LLM_THREADS = 16
 
@@ -44,7 +44,7 @@ def _optional_int(name: str, *, maximum: int) -> int | None:
 
 _shape = server_shape(
     cpus=len(os.sched_getaffinity(0)),
-    llm_provider=env_choice("LLM_PROVIDER", "builtin", {"builtin", "openai"}),
+    llm_provider=env_llm_provider(),
     shared_cache=env_redis_url("REDIS_URL") is not None,
     workers=_optional_int("WEB_WORKERS", maximum=64),
     threads=_optional_int("WEB_THREADS", maximum=256),
@@ -54,7 +54,7 @@ worker_class = _shape["worker_class"]
 threads = _shape["threads"]
 # A chat may wait for two LLM calls (the classifier, then the reply; each has one total deadline)
 # before a silent worker is recycled.
-timeout = 30 + 2 * env_int("LLM_TIMEOUT_SECONDS", 20, minimum=1, maximum=300)
+timeout = 30 + 2 * env_llm_timeout_seconds()
 graceful_timeout = 30
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

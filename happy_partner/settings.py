@@ -21,6 +21,8 @@ from happy_partner.env import (
     env_choice,
     env_int,
     env_list,
+    env_llm_provider,
+    env_llm_timeout_seconds,
     env_rate,
     env_redis_url,
     env_str,
@@ -299,11 +301,11 @@ LOCKOUT = {
 # builtin = the offline deterministic agents (the embedded default). openai = any server speaking the
 # OpenAI chat-completions protocol (Ollama, vLLM, OpenAI, DeepSeek, Qwen); on any failure the
 # builtin reply is used, so a provider outage never loses a message.
-LLM_PROVIDER = env_choice("LLM_PROVIDER", "builtin", {"builtin", "openai"})
+LLM_PROVIDER = env_llm_provider()
 LLM_BASE_URL = env_str("LLM_BASE_URL", "http://127.0.0.1:11434/v1")
 LLM_MODEL = env_str("LLM_MODEL", "qwen2.5:7b")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
-LLM_TIMEOUT_SECONDS = env_int("LLM_TIMEOUT_SECONDS", 20, minimum=1, maximum=300)
+LLM_TIMEOUT_SECONDS = env_llm_timeout_seconds()
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 1, minimum=0, maximum=5)
 LLM_CIRCUIT_FAILURES = env_int("LLM_CIRCUIT_FAILURES", 5, minimum=1)
 LLM_CIRCUIT_RESET_SECONDS = env_int("LLM_CIRCUIT_RESET_SECONDS", 30, minimum=1)

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from conversations.models import ChatSession, UsageDay
 from happy_partner import sql
@@ -61,17 +60,18 @@ def activity_seconds(session: ChatSession, now: datetime) -> int:
 def usage_record(*, child_id: int, day: date, seconds: int) -> None:
     """Add to the day's row, creating it on first use (race-safe: the unique row wins). The common
     case, a row that exists, is one hand-written UPDATE (every message runs it)."""
-    updated = sql.execute(
-        "UPDATE {usage} SET seconds = seconds + %s, messages = messages + 1 WHERE child_id = %s AND day = %s",
-        [seconds, child_id, day],
-        usage=UsageDay,
-    )
-    if updated:
+    if _add_to_day(child_id, day, seconds):
         return
     try:
         with transaction.atomic():
             UsageDay.objects.create(child_id=child_id, day=day, seconds=seconds, messages=1)
-    except IntegrityError:
-        UsageDay.objects.filter(child_id=child_id, day=day).update(
-            seconds=F("seconds") + seconds, messages=F("messages") + 1
-        )
+    except IntegrityError:  # a concurrent message created the row first
+        _add_to_day(child_id, day, seconds)
+
+
+def _add_to_day(child_id: int, day: date, seconds: int) -> int:
+    return sql.execute(
+        "UPDATE {usage} SET seconds = seconds + %s, messages = messages + 1 WHERE child_id = %s AND day = %s",
+        [seconds, child_id, day],
+        usage=UsageDay,
+    )
