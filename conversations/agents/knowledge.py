@@ -28,17 +28,23 @@ class Topic:
         return young if level <= 1 else older
 
 
-def _en_word(word: str) -> re.Pattern[str]:
+# A trigger word: a literal that must occur in the text, and for English a pattern that must match
+# too (whole word, plural allowed). The literal is checked first: it rules out most triggers for
+# the cost of a substring search, before any regular expression runs.
+Word = tuple[str, re.Pattern[str] | None]
+
+
+def _en_word(word: str) -> Word:
     if word.endswith("*"):
-        return re.compile(r"(?<![a-z])" + re.escape(word[:-1]))
-    return re.compile(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])")
+        return word[:-1], re.compile(r"(?<![a-z])" + re.escape(word[:-1]))
+    return word, re.compile(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])")
 
 
-def _build() -> tuple[dict[str, Topic], list[tuple[Topic, list[tuple[str | re.Pattern[str], ...]], int]]]:
+def _build() -> tuple[dict[str, Topic], list[tuple[Topic, list[tuple[Word, ...]], int]]]:
     if set(ZH) != set(EN):
         raise ImportError(f"knowledge_zh and knowledge_en disagree on topics: {sorted(set(ZH) ^ set(EN))}")
     topics: dict[str, Topic] = {}
-    matchers: list[tuple[Topic, list[tuple[str | re.Pattern[str], ...]], int]] = []
+    matchers: list[tuple[Topic, list[tuple[Word, ...]], int]] = []
     for key, (subject, zh_triggers, zh_young, zh_older) in ZH.items():
         en_triggers, en_young, en_older = EN[key]
         topic = Topic(key, subject, (zh_young, zh_older), (en_young, en_older))
@@ -47,7 +53,7 @@ def _build() -> tuple[dict[str, Topic], list[tuple[Topic, list[tuple[str | re.Pa
             words = tuple(normalise(w) for w in trigger)
             # Chinese characters carry more meaning each than Latin letters: weigh them double.
             weight = sum(len(w) * (2 if has_cjk(w) else 1) for w in words)
-            compiled = tuple(w if has_cjk(w) or not w.isascii() else _en_word(w) for w in words)
+            compiled = tuple((w, None) if has_cjk(w) or not w.isascii() else _en_word(w) for w in words)
             matchers.append((topic, [compiled], weight))
         for trigger in en_triggers:
             patterns = tuple(_en_word(normalise(w)) for w in trigger)
@@ -58,12 +64,9 @@ def _build() -> tuple[dict[str, Topic], list[tuple[Topic, list[tuple[str | re.Pa
 TOPICS, _MATCHERS = _build()
 
 
-def _matches(norm: str, words: tuple[str | re.Pattern[str], ...]) -> bool:
-    for word in words:
-        if isinstance(word, str):
-            if word not in norm:
-                return False
-        elif not word.search(norm):
+def _matches(norm: str, words: tuple[Word, ...]) -> bool:
+    for literal, pattern in words:
+        if literal not in norm or (pattern is not None and not pattern.search(norm)):
             return False
     return True
 
