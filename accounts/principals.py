@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accounts.models import ChildProfile, Device
+from accounts.models import ChildProfile, Device, User
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,8 @@ class ChildPrincipal:
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         return False
+
+
+Actor = User | ChildPrincipal
+"""Whoever acts on a child's data: a parent or staff member (a ``User``) or a paired child device.
+Every service that touches a child's data takes one as ``actor=``, so the change can be audited."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from accounts.models import (
     ChildProfile,
@@ -19,7 +18,7 @@ from accounts.models import (
     ParentalControls,
     User,
 )
-from happy_partner.api.errors import ApplicationError, not_found
+from happy_partner.errors import ApplicationError, Failure, not_found
 
 
 def children_for_guardian(*, user: User) -> QuerySet[ChildProfile]:
@@ -52,7 +51,7 @@ def guardian_require_owner(*, user: User, child: ChildProfile) -> None:
         raise ApplicationError(
             code="owner_required",
             message=_("Only the child's owner guardian can do this."),
-            status_code=status.HTTP_403_FORBIDDEN,
+            kind=Failure.FORBIDDEN,
         )
 
 

@@ -115,11 +115,9 @@ def create_children(count: int) -> list[dict]:
     for i in range(count):
         if i % 2 == 0:
             parent = user_register(email=f"parent{i}@bench.local", password="bench-password-2f9c1", display_name="P")  # noqa: S106
-        child = child_create(
-            acting_user=parent, display_name=f"Kid {i}", age=6 + i % 7, consent_scopes=scopes, language=None
-        )
-        controls_update(acting_user=parent, child=child, data=rules)
-        _pairing, code = pairing_code_create(acting_user=parent, child=child)
+        child = child_create(actor=parent, display_name=f"Kid {i}", age=6 + i % 7, consent_scopes=scopes, language=None)
+        controls_update(actor=parent, child=child, data=rules)
+        _pairing, code = pairing_code_create(actor=parent, child=child)
         device, tokens = device_pair(code=code, device_name=f"Tablet {i}", ip="127.0.0.1")
         session = session_create(child_id=child.pk, device=device)
         children.append({"child": child.pk, "access": tokens["access"], "session": session.pk})

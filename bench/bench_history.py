@@ -74,12 +74,12 @@ def create_people(children: int) -> dict:
 
     parent = user_register(email="history.parent@bench.local", password="bench-password-2f9c1", display_name="Bench")  # noqa: S106
     scopes = [ConsentScope.CHAT, ConsentScope.MEMORY, ConsentScope.EMOTION_COMPANION]
-    big = child_create(acting_user=parent, display_name="Heavy", age=9, consent_scopes=scopes)
-    small = child_create(acting_user=parent, display_name="Light", age=7, consent_scopes=scopes)
+    big = child_create(actor=parent, display_name="Heavy", age=9, consent_scopes=scopes)
+    small = child_create(actor=parent, display_name="Light", age=7, consent_scopes=scopes)
     others = []
     for i in range(children):  # each in a family of its own; no password (hashing is slow and unused here)
         family = User.objects.create_user(email=f"family{i}@bench.local", password=None, display_name="Family")
-        child = child_create(acting_user=family, display_name=f"Kid {i}", age=5 + i % 8, consent_scopes=scopes)
+        child = child_create(actor=family, display_name=f"Kid {i}", age=5 + i % 8, consent_scopes=scopes)
         others.append(child.pk)
     return {"parent": parent.pk, "big": big.pk, "small": small.pk, "others": others}
 

@@ -19,20 +19,20 @@ def make_parent(email: str, *, display_name: str = "Parent", language: str = "zh
 
 
 def make_child(parent: User, *, name: str = "Kid", age: int = 8, scopes: list[str] | None = None) -> ChildProfile:
-    return child_create(acting_user=parent, display_name=name, age=age, consent_scopes=scopes or [ConsentScope.CHAT])
+    return child_create(actor=parent, display_name=name, age=age, consent_scopes=scopes or [ConsentScope.CHAT])
 
 
 def make_co_guardian(owner: User, child: ChildProfile, email: str) -> User:
     co = make_parent(email, display_name="Co-guardian")
-    _invitation, token = invitation_create(acting_user=owner, child=child, email=email)
-    invitation_accept(acting_user=co, token=token)
+    _invitation, token = invitation_create(actor=owner, child=child, email=email)
+    invitation_accept(actor=co, token=token)
     return co
 
 
 def pair_device(
     parent: User, child: ChildProfile, *, name: str = "Tablet", ip: str = "10.9.9.9"
 ) -> tuple[Device, dict]:
-    _pairing, code = pairing_code_create(acting_user=parent, child=child)
+    _pairing, code = pairing_code_create(actor=parent, child=child)
     return device_pair(code=code, device_name=name, ip=ip)
 
 

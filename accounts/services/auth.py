@@ -8,7 +8,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -23,7 +22,7 @@ from accounts.tokens import (
     ScopedRefreshToken,
     token_pair,
 )
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
         raise ApplicationError(
             code="invalid_credentials",
             message=_("The e-mail address or password is not right."),
-            status_code=status.HTTP_401_UNAUTHORIZED,
+            kind=Failure.UNAUTHENTICATED,
         )
     lockout_reset(kind="login_account", key=email)
     update_last_login(None, user)
@@ -51,7 +50,7 @@ def _token_not_valid() -> ApplicationError:
     return ApplicationError(
         code="token_not_valid",
         message=_("The token is not valid or has expired."),
-        status_code=status.HTTP_401_UNAUTHORIZED,
+        kind=Failure.UNAUTHENTICATED,
     )
 
 
@@ -67,7 +66,7 @@ def _device_revoked() -> ApplicationError:
     return ApplicationError(
         code="device_revoked",
         message=_("This device has been removed by a parent. Ask a parent to pair it again."),
-        status_code=status.HTTP_401_UNAUTHORIZED,
+        kind=Failure.UNAUTHENTICATED,
     )
 
 

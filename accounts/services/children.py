@@ -19,7 +19,7 @@ from accounts.models import (
 )
 from accounts.selectors import guardian_require_owner
 from accounts.services.consent import consent_grant
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _check_age(birth_date: date) -> None:
 @transaction.atomic
 def child_create(
     *,
-    acting_user: User,
+    actor: User,
     display_name: str,
     birth_date: date | None = None,
     age: int | None = None,
@@ -106,18 +106,16 @@ def child_create(
         child.avatar = avatar
     child.full_clean()
     child.save()
-    Guardianship.objects.create(guardian=acting_user, child=child, role=GuardianRole.OWNER)
-    ParentalControls.objects.create(child=child, updated_by=acting_user)
+    Guardianship.objects.create(guardian=actor, child=child, role=GuardianRole.OWNER)
+    ParentalControls.objects.create(child=child, updated_by=actor)
     for scope in dict.fromkeys(consent_scopes):
-        consent_grant(
-            acting_user=acting_user, child=child, scope=scope, policy_version=policy_version, method=consent_method
-        )
-    logger.info("child created child_id=%s by user_id=%s", child.pk, acting_user.pk)
+        consent_grant(actor=actor, child=child, scope=scope, policy_version=policy_version, method=consent_method)
+    logger.info("child created child_id=%s by user_id=%s", child.pk, actor.pk)
     return child
 
 
 @transaction.atomic
-def child_update(*, acting_user: User, child: ChildProfile, data: dict[str, Any]) -> ChildProfile:
+def child_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -> ChildProfile:
     unknown = set(data) - set(CHILD_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -128,18 +126,18 @@ def child_update(*, acting_user: User, child: ChildProfile, data: dict[str, Any]
         setattr(child, name, value)
     child.full_clean()
     child.save()
-    logger.info("child updated child_id=%s by user_id=%s fields=%s", child.pk, acting_user.pk, sorted(data))
+    logger.info("child updated child_id=%s by user_id=%s fields=%s", child.pk, actor.pk, sorted(data))
     return child
 
 
 @transaction.atomic
-def child_delete(*, acting_user: User, child: ChildProfile) -> None:
+def child_delete(*, actor: User, child: ChildProfile) -> None:
     """Delete a child and everything stored about them (guardianships, controls, consents, devices).
 
     Only the owner guardian may do this; later capabilities (messages, audio, archives) hang off
     the child with cascading keys or extend this service, so nothing about the child survives.
     """
-    guardian_require_owner(user=acting_user, child=child)
+    guardian_require_owner(user=actor, child=child)
     child_id = child.pk
     child.delete()
-    logger.info("child deleted child_id=%s by user_id=%s", child_id, acting_user.pk)
+    logger.info("child deleted child_id=%s by user_id=%s", child_id, actor.pk)

@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ConsentMethod, ConsentRecord, ConsentScope, User
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
 
 def consent_grant(
     *,
-    acting_user: User,
+    actor: User,
     child: ChildProfile,
     scope: str,
     policy_version: str | None = None,
@@ -37,7 +37,7 @@ def consent_grant(
             message=_("The privacy policy has changed. Please read version %(version)s and try again.")
             % {"version": current},
             fields={"policy_version": [_("Must be %(version)s.") % {"version": current}]},
-            status_code=409,
+            kind=Failure.CONFLICT,
         )
     existing = ConsentRecord.objects.filter(child=child, scope=scope, withdrawn_at__isnull=True).first()
     if existing is not None:
@@ -46,28 +46,28 @@ def consent_grant(
         with transaction.atomic():
             record = ConsentRecord.objects.create(
                 child=child,
-                guardian=acting_user,
-                guardian_email=acting_user.email,
+                guardian=actor,
+                guardian_email=actor.email,
                 scope=scope,
                 policy_version=current,
                 method=method,
             )
     except IntegrityError:  # granted concurrently
         return ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at__isnull=True), False
-    logger.info("consent granted child_id=%s scope=%s by user_id=%s", child.pk, scope, acting_user.pk)
+    logger.info("consent granted child_id=%s scope=%s by user_id=%s", child.pk, scope, actor.pk)
     return record, True
 
 
 @transaction.atomic
-def consent_withdraw(*, acting_user: User, consent: ConsentRecord) -> ConsentRecord:
+def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     """Withdraw at once. Any guardian may withdraw any consent: the more careful adult wins."""
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ApplicationError(
-            code="already_withdrawn", message=_("This consent was already withdrawn."), status_code=409
+            code="already_withdrawn", message=_("This consent was already withdrawn."), kind=Failure.CONFLICT
         )
     consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = acting_user
+    consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, acting_user.pk)
+    logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, actor.pk)
     return consent

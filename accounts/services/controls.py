@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ParentalControls, User
 from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def normalise_blocked_words(words: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def controls_update(*, acting_user: User, child: ChildProfile, data: dict[str, Any]) -> ParentalControls:
+def controls_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -> ParentalControls:
     """Change a child's rules. ``pin`` (6 digits) sets the parent PIN; ``pin: null`` clears it."""
     controls = ParentalControls.objects.select_for_update().get(child=child)
     changed = []
@@ -71,10 +71,10 @@ def controls_update(*, acting_user: User, child: ChildProfile, data: dict[str, A
                 )
         setattr(controls, name, value)
         changed.append(name)
-    controls.updated_by = acting_user
+    controls.updated_by = actor
     controls.full_clean(exclude=["child"])
     controls.save()
-    logger.info("controls updated child_id=%s by user_id=%s fields=%s", child.pk, acting_user.pk, sorted(changed))
+    logger.info("controls updated child_id=%s by user_id=%s fields=%s", child.pk, actor.pk, sorted(changed))
     return controls
 
 
@@ -96,7 +96,7 @@ def pin_verify(*, child: ChildProfile, pin: str) -> bool:
     controls = ParentalControls.objects.only("pin_hash").get(child=child)
     if not controls.pin_hash:
         raise ApplicationError(
-            code="pin_not_set", message=_("No parent PIN has been set for this child."), status_code=409
+            code="pin_not_set", message=_("No parent PIN has been set for this child."), kind=Failure.CONFLICT
         )
     if PIN_PATTERN.match(pin) and check_password(pin, controls.pin_hash):
         lockout_reset(kind="pin_child", key=str(child.pk))

@@ -38,7 +38,7 @@ def demo_family_ensure() -> DemoFamily:
         parent = User.objects.create_user(email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo Parent")
         all_scopes = [ConsentScope.CHAT, ConsentScope.VOICE, ConsentScope.MEMORY, ConsentScope.EMOTION_COMPANION]
         mingming = child_create(
-            acting_user=parent,
+            actor=parent,
             display_name="明明",
             age=8,
             grade=2,
@@ -47,9 +47,9 @@ def demo_family_ensure() -> DemoFamily:
             avatar="dinosaur",
             consent_scopes=all_scopes,
         )
-        controls_update(acting_user=parent, child=mingming, data={"pin": DEMO_PIN, "memory_enabled": True})
+        controls_update(actor=parent, child=mingming, data={"pin": DEMO_PIN, "memory_enabled": True})
         lily = child_create(
-            acting_user=parent,
+            actor=parent,
             display_name="Lily",
             age=11,
             grade=5,
@@ -58,7 +58,7 @@ def demo_family_ensure() -> DemoFamily:
             avatar="rocket",
             consent_scopes=[ConsentScope.CHAT, ConsentScope.VOICE],
         )
-        controls_update(acting_user=parent, child=lily, data={"pin": DEMO_PIN})
+        controls_update(actor=parent, child=lily, data={"pin": DEMO_PIN})
     if not User.objects.filter(email=ADMIN_EMAIL).exists():
         created = True
         User.objects.create_superuser(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, display_name="Demo Admin")

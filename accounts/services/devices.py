@@ -17,7 +17,7 @@ from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, Use
 from accounts.selectors import consent_is_active
 from accounts.services.lockout import lockout_check, lockout_record_failure
 from accounts.tokens import ChildRefreshToken, token_pair
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -31,18 +31,18 @@ def _code_digest(code: str) -> str:
 def _require_chat_allowed(child: ChildProfile) -> None:
     if not child.is_active:
         raise ApplicationError(
-            code="child_inactive", message=_("This child's profile is switched off."), status_code=409
+            code="child_inactive", message=_("This child's profile is switched off."), kind=Failure.CONFLICT
         )
     if not consent_is_active(child_id=child.pk, scope=ConsentScope.CHAT):
         raise ApplicationError(
             code="consent_required",
             message=_("A guardian's consent to chat is needed before a device can be paired."),
-            status_code=409,
+            kind=Failure.CONFLICT,
         )
 
 
 @transaction.atomic
-def pairing_code_create(*, acting_user: User, child: ChildProfile) -> tuple[PairingCode, str]:
+def pairing_code_create(*, actor: User, child: ChildProfile) -> tuple[PairingCode, str]:
     """A fresh code replaces any unused code of this child, so at most one is live at a time."""
     _require_chat_allowed(child)
     now = timezone.now()
@@ -54,11 +54,11 @@ def pairing_code_create(*, acting_user: User, child: ChildProfile) -> tuple[Pair
         try:
             with transaction.atomic():
                 pairing = PairingCode.objects.create(
-                    child=child, code_digest=digest, created_by=acting_user, expires_at=now + settings.PAIRING_CODE_TTL
+                    child=child, code_digest=digest, created_by=actor, expires_at=now + settings.PAIRING_CODE_TTL
                 )
         except IntegrityError:  # another child holds this code right now
             continue
-        logger.info("pairing code created child_id=%s by user_id=%s", child.pk, acting_user.pk)
+        logger.info("pairing code created child_id=%s by user_id=%s", child.pk, actor.pk)
         return pairing, code
     raise RuntimeError("could not find a free pairing code")
 
@@ -104,15 +104,17 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
 
 
 @transaction.atomic
-def device_revoke(*, acting_user: User, device: Device) -> Device:
+def device_revoke(*, actor: User, device: Device) -> Device:
     """Revoke at once: authentication checks the device on every request and every refresh."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     if device.revoked_at is not None:
-        raise ApplicationError(code="already_revoked", message=_("This device was already removed."), status_code=409)
+        raise ApplicationError(
+            code="already_revoked", message=_("This device was already removed."), kind=Failure.CONFLICT
+        )
     device.revoked_at = timezone.now()
-    device.revoked_by = acting_user
+    device.revoked_by = actor
     device.save(update_fields=["revoked_at", "revoked_by"])
-    logger.info("device revoked device_id=%s by user_id=%s", device.pk, acting_user.pk)
+    logger.info("device revoked device_id=%s by user_id=%s", device.pk, actor.pk)
     return device
 
 

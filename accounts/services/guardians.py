@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ChildProfile, GuardianInvitation, GuardianRole, Guardianship, User
 from accounts.models.users import UserManager
 from accounts.selectors import guardian_require_owner
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -22,25 +22,25 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def invitation_create(*, acting_user: User, child: ChildProfile, email: str) -> tuple[GuardianInvitation, str]:
+def invitation_create(*, actor: User, child: ChildProfile, email: str) -> tuple[GuardianInvitation, str]:
     """Invite a second grown-up by e-mail. Returns the invitation and its one-time token,
     which only the e-mail carries; the database keeps its digest."""
     from accounts.tasks import send_guardian_invitation
 
-    guardian_require_owner(user=acting_user, child=child)
+    guardian_require_owner(user=actor, child=child)
     email = UserManager.normalize_email_address(email)
     if Guardianship.objects.filter(child=child, guardian__email=email).exists():
         raise ApplicationError(
             code="already_guardian",
             message=_("This person is already a guardian of the child."),
-            status_code=409,
+            kind=Failure.CONFLICT,
         )
     token = secrets.token_urlsafe(32)
     invitation = GuardianInvitation.objects.create(
         child=child,
         email=email,
         token_digest=_digest(token),
-        invited_by=acting_user,
+        invited_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
     transaction.on_commit(lambda: send_guardian_invitation.delay(invitation_id=invitation.pk, token=token))
@@ -49,10 +49,10 @@ def invitation_create(*, acting_user: User, child: ChildProfile, email: str) -> 
 
 
 @transaction.atomic
-def invitation_accept(*, acting_user: User, token: str) -> Guardianship:
+def invitation_accept(*, actor: User, token: str) -> Guardianship:
     """Accept an invitation: it must be pending and addressed to the accepting account's e-mail."""
     invitation = GuardianInvitation.objects.select_for_update().filter(token_digest=_digest(token or "")).first()
-    if invitation is None or not invitation.is_pending or invitation.email != acting_user.email:
+    if invitation is None or not invitation.is_pending or invitation.email != actor.email:
         raise ApplicationError(
             code="invitation_invalid",
             message=_("This invitation is not valid for your account, or it has expired."),
@@ -60,25 +60,25 @@ def invitation_accept(*, acting_user: User, token: str) -> Guardianship:
     try:
         with transaction.atomic():
             guardianship = Guardianship.objects.create(
-                guardian=acting_user, child=invitation.child, role=GuardianRole.CO_GUARDIAN
+                guardian=actor, child=invitation.child, role=GuardianRole.CO_GUARDIAN
             )
     except IntegrityError:
         raise ApplicationError(
-            code="already_guardian", message=_("You are already a guardian of this child."), status_code=409
+            code="already_guardian", message=_("You are already a guardian of this child."), kind=Failure.CONFLICT
         ) from None
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = acting_user
+    invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    logger.info("guardian invitation accepted invitation_id=%s user_id=%s", invitation.pk, acting_user.pk)
+    logger.info("guardian invitation accepted invitation_id=%s user_id=%s", invitation.pk, actor.pk)
     return guardianship
 
 
 @transaction.atomic
-def invitation_revoke(*, acting_user: User, invitation: GuardianInvitation) -> GuardianInvitation:
-    guardian_require_owner(user=acting_user, child=invitation.child)
+def invitation_revoke(*, actor: User, invitation: GuardianInvitation) -> GuardianInvitation:
+    guardian_require_owner(user=actor, child=invitation.child)
     if not invitation.is_pending:
         raise ApplicationError(
-            code="invitation_not_pending", message=_("This invitation is no longer pending."), status_code=409
+            code="invitation_not_pending", message=_("This invitation is no longer pending."), kind=Failure.CONFLICT
         )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
@@ -86,15 +86,15 @@ def invitation_revoke(*, acting_user: User, invitation: GuardianInvitation) -> G
 
 
 @transaction.atomic
-def guardianship_remove(*, acting_user: User, guardianship: Guardianship) -> None:
+def guardianship_remove(*, actor: User, guardianship: Guardianship) -> None:
     """The owner removes a co-guardian, or a co-guardian removes themself. The owner stays."""
-    if guardianship.guardian_id != acting_user.pk:
-        guardian_require_owner(user=acting_user, child=guardianship.child)
+    if guardianship.guardian_id != actor.pk:
+        guardian_require_owner(user=actor, child=guardianship.child)
     if guardianship.role == GuardianRole.OWNER:
         raise ApplicationError(
             code="owner_cannot_leave",
             message=_("The owner guardian cannot be removed. Delete the child instead."),
-            status_code=409,
+            kind=Failure.CONFLICT,
         )
     guardianship.delete()
-    logger.info("guardianship removed child_id=%s by user_id=%s", guardianship.child_id, acting_user.pk)
+    logger.info("guardianship removed child_id=%s by user_id=%s", guardianship.child_id, actor.pk)

@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from rest_framework import status
 
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +39,8 @@ def lockout_check(*, kind: str, key: str) -> None:
         code="locked_out",
         message=_("Too many failed attempts. Try again at %(time)s.")
         % {"time": retry_at.strftime("%Y-%m-%d %H:%M UTC")},
-        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-        headers={"Retry-After": str(remaining)},
+        kind=Failure.THROTTLED,
+        retry_after=remaining,
     )
 
 

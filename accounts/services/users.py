@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.models.users import UserManager
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile
 from conversations.models import MemoryFact, SafetyEvent
-from happy_partner.api.errors import not_found
+from happy_partner.errors import not_found
 
 
 def memories_for_child(*, child: ChildProfile) -> QuerySet[MemoryFact]:

@@ -6,16 +6,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import ChildProfile, User
-from accounts.principals import ChildPrincipal
+from accounts.models import ChildProfile
+from accounts.principals import Actor, ChildPrincipal
 from accounts.selectors import child_get_for_guardian, children_for_guardian
 from conversations.models import ChatSession
-from happy_partner.api.errors import ApplicationError, not_found
-
-Principal = User | ChildPrincipal
+from happy_partner.errors import ApplicationError, not_found
 
 
-def child_for_principal(*, principal: Principal, child_id: int | str | None) -> ChildProfile:
+def child_for_principal(*, principal: Actor, child_id: int | str | None) -> ChildProfile:
     """A device acts for its own child (``child_id`` may be omitted); a parent must name one of theirs."""
     if isinstance(principal, ChildPrincipal):
         if child_id not in (None, "", principal.child_id, str(principal.child_id)):
@@ -30,14 +28,14 @@ def child_for_principal(*, principal: Principal, child_id: int | str | None) -> 
     return child_get_for_guardian(user=principal, child_id=child_id)
 
 
-def sessions_for_principal(*, principal: Principal) -> QuerySet[ChatSession]:
+def sessions_for_principal(*, principal: Actor) -> QuerySet[ChatSession]:
     """A child can tidy away (soft-delete) a chat; their parents still see it, marked deleted."""
     if isinstance(principal, ChildPrincipal):
         return ChatSession.objects.filter(child_id=principal.child_id, deleted_at__isnull=True)
     return ChatSession.objects.filter(child__in=children_for_guardian(user=principal).values("pk"))
 
 
-def session_get_for_principal(*, principal: Principal, session_id: int) -> ChatSession:
+def session_get_for_principal(*, principal: Actor, session_id: int) -> ChatSession:
     session = sessions_for_principal(principal=principal).filter(pk=session_id).first()
     if session is None:
         raise not_found(_("No such chat."))

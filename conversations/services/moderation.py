@@ -14,7 +14,7 @@ from conversations.models import SafetyEvent
 from conversations.safety import check_text_safe
 from conversations.safety.types import Verdict
 from conversations.services.lexicon import current_lexicon
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +30,15 @@ def safety_check(*, text: str, child_id: int | None = None) -> Verdict:
 
 
 @transaction.atomic
-def safety_event_review(*, acting_user: User, event: SafetyEvent, note: str = "") -> SafetyEvent:
+def safety_event_review(*, actor: User, event: SafetyEvent, note: str = "") -> SafetyEvent:
     event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
     if event.reviewed_at is not None:
-        raise ApplicationError(code="already_reviewed", message=_("This event was already reviewed."), status_code=409)
-    event.reviewed_by = acting_user
+        raise ApplicationError(
+            code="already_reviewed", message=_("This event was already reviewed."), kind=Failure.CONFLICT
+        )
+    event.reviewed_by = actor
     event.reviewed_at = timezone.now()
     event.review_note = note.strip()
     event.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    logger.info("safety event reviewed event_id=%s by user_id=%s", event.pk, acting_user.pk)
+    logger.info("safety event reviewed event_id=%s by user_id=%s", event.pk, actor.pk)
     return event

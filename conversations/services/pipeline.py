@@ -61,7 +61,7 @@ from conversations.services.usage import (
     usage_record,
 )
 from happy_partner import sql
-from happy_partner.api.errors import ApplicationError, not_found
+from happy_partner.errors import ApplicationError, Failure, not_found
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ def _locked_session(
         raise not_found(_("No such chat."))
     if session.ended_at is not None:
         raise ApplicationError(
-            code="session_ended", message=_("This chat has ended. Start a new one."), status_code=409
+            code="session_ended", message=_("This chat has ended. Start a new one."), kind=Failure.CONFLICT
         )
     return session, Usage(today_seconds=int(session.usage_today), week_seconds=int(session.usage_week))
 

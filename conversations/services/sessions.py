@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Device
 from conversations.models import ChatSession
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def session_rename(*, session: ChatSession, title: str) -> ChatSession:
 def session_end(*, session: ChatSession) -> ChatSession:
     session = ChatSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:
-        raise ApplicationError(code="session_ended", message=_("This chat has already ended."), status_code=409)
+        raise ApplicationError(code="session_ended", message=_("This chat has already ended."), kind=Failure.CONFLICT)
     session.ended_at = timezone.now()
     session.save(update_fields=["ended_at"])
     return session

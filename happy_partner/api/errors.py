@@ -1,7 +1,8 @@
-"""The project's one error shape and the one exception type for expected failures.
+"""The project's one error shape, and the one place where failures become HTTP responses.
 
 Every API error, whatever raised it, leaves as ``{"error": {"code", "message", "fields"}}``.
-Services raise :class:`ApplicationError`; DRF and Django exceptions are translated here, so no
+Services raise :class:`happy_partner.errors.ApplicationError` (a domain type); its kind maps to a
+status here (:data:`STATUS_FOR`). DRF and Django exceptions are translated here, so no
 view needs its own try/except and no traceback reaches a client.
 """
 
@@ -20,27 +21,21 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from happy_partner.errors import ApplicationError, Failure
+
 logger = logging.getLogger(__name__)
 
-
-class ApplicationError(Exception):
-    """An expected failure a client can act on: it carries its HTTP status and a stable code."""
-
-    def __init__(
-        self,
-        *,
-        code: str,
-        message: str,
-        status_code: int = status.HTTP_400_BAD_REQUEST,
-        fields: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status_code = status_code
-        self.fields = fields or {}
-        self.headers = headers or {}
+STATUS_FOR: dict[Failure, int] = {
+    Failure.INVALID: status.HTTP_400_BAD_REQUEST,
+    Failure.UNAUTHENTICATED: status.HTTP_401_UNAUTHORIZED,
+    Failure.FORBIDDEN: status.HTTP_403_FORBIDDEN,
+    Failure.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    Failure.CONFLICT: status.HTTP_409_CONFLICT,
+    Failure.TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    Failure.UNSUPPORTED: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    Failure.THROTTLED: status.HTTP_429_TOO_MANY_REQUESTS,
+    Failure.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -77,7 +72,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = ApplicationError(
             code="request_too_large",
             message=_("The request is too large."),
-            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            kind=Failure.TOO_LARGE,
         )
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
@@ -88,10 +83,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     set_rollback()
     if isinstance(exc, ApplicationError):
-        headers = dict(exc.headers)
-        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
-            headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code, headers=headers or None)
+        headers = {}
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
+        if exc.kind is Failure.UNAUTHENTICATED:
+            headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=STATUS_FOR[exc.kind], headers=headers or None
+        )
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             error_body("invalid", _("Some fields are not valid."), _validation_fields(exc.detail)),
@@ -137,8 +136,3 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         error_body("server_error", _("Something went wrong on our side. Please try again.")), status=500
     )
-
-
-def not_found(message: str) -> ApplicationError:
-    """The 404 for an id the caller may not see: the same answer whether or not it exists."""
-    return ApplicationError(code="not_found", message=message, status_code=status.HTTP_404_NOT_FOUND)

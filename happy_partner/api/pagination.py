@@ -4,11 +4,10 @@ from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
-from happy_partner.api.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 MIN_POSITION = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_POSITION = datetime(9000, 1, 1, tzinfo=UTC)
@@ -40,7 +39,7 @@ def _invalid_cursor() -> ApplicationError:
     return ApplicationError(
         code="invalid_cursor",
         message=_("The page cursor is not valid. Start again from the first page."),
-        status_code=status.HTTP_400_BAD_REQUEST,
+        kind=Failure.INVALID,
         fields={"cursor": [str(_("Not a cursor this list produced."))]},
     )
 

@@ -38,10 +38,10 @@ def _url(model, view: str, *args) -> str:
 def world():
     """The cast, plus a PIN, a pending invitation and an unused pairing code (the secrets to hide)."""
     cast = build_cast()
-    controls_update(acting_user=cast.parent_a, child=cast.child_a1, data={"pin": "135790"})
-    controls_update(acting_user=cast.parent_b, child=cast.child_b1, data={"pin": "864202"})
-    invitation_create(acting_user=cast.parent_b, child=cast.child_b1, email="grandma@example.com")
-    pairing_code_create(acting_user=cast.parent_a, child=cast.child_a2)
+    controls_update(actor=cast.parent_a, child=cast.child_a1, data={"pin": "135790"})
+    controls_update(actor=cast.parent_b, child=cast.child_b1, data={"pin": "864202"})
+    invitation_create(actor=cast.parent_b, child=cast.child_b1, email="grandma@example.com")
+    pairing_code_create(actor=cast.parent_a, child=cast.child_a2)
     return cast
 
 

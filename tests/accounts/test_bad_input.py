@@ -135,7 +135,7 @@ def db_state() -> dict[str, list]:
 @pytest.fixture
 def ids(cast: Cast) -> dict[str, Any]:
     """Values for the ``{placeholders}`` in the tables' paths."""
-    pending, _token = invitation_create(acting_user=cast.parent_a, child=cast.child_a1, email="pending@example.com")
+    pending, _token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email="pending@example.com")
     return {
         **cast.path_ids(),
         "consent_a1": ConsentRecord.objects.get(child=cast.child_a1, scope=ConsentScope.CHAT).pk,
@@ -725,7 +725,7 @@ def _parent_pair(cast: Cast) -> dict[str, str]:
 
 
 def revoke_device_a1(cast: Cast) -> None:
-    device_revoke(acting_user=cast.parent_a, device=cast.device_a1)
+    device_revoke(actor=cast.parent_a, device=cast.device_a1)
 
 
 def deactivate_parent_a(cast: Cast) -> None:
@@ -913,7 +913,7 @@ def test_bad_refresh_token(cast, path, make_body, travel, code):
 
 def withdraw_chat_of_a2(cast: Cast) -> None:
     consent = ConsentRecord.objects.get(child=cast.child_a2, scope=ConsentScope.CHAT)
-    consent_withdraw(acting_user=cast.parent_a, consent=consent)
+    consent_withdraw(actor=cast.parent_a, consent=consent)
 
 
 def switch_off_a2(cast: Cast) -> None:
@@ -921,7 +921,7 @@ def switch_off_a2(cast: Cast) -> None:
 
 
 def new_code(cast: Cast) -> tuple[PairingCode, str]:
-    return pairing_code_create(acting_user=cast.parent_a, child=cast.child_a2)
+    return pairing_code_create(actor=cast.parent_a, child=cast.child_a2)
 
 
 def code_fresh(cast: Cast) -> str:
@@ -1008,11 +1008,11 @@ def test_pairing_code_not_issued(cast, setup, code):
 
 
 def invite_parent_b(cast: Cast) -> tuple[GuardianInvitation, str]:
-    return invitation_create(acting_user=cast.parent_a, child=cast.child_a2, email="parent.b@example.com")
+    return invitation_create(actor=cast.parent_a, child=cast.child_a2, email="parent.b@example.com")
 
 
 def token_for_someone_else(cast: Cast) -> str:
-    return invitation_create(acting_user=cast.parent_a, child=cast.child_a2, email="grandpa@example.com")[1]
+    return invitation_create(actor=cast.parent_a, child=cast.child_a2, email="grandpa@example.com")[1]
 
 
 def token_expired_in_db(cast: Cast) -> str:
@@ -1023,13 +1023,13 @@ def token_expired_in_db(cast: Cast) -> str:
 
 def token_revoked(cast: Cast) -> str:
     invitation, token = invite_parent_b(cast)
-    invitation_revoke(acting_user=cast.parent_a, invitation=invitation)
+    invitation_revoke(actor=cast.parent_a, invitation=invitation)
     return token
 
 
 def token_already_accepted(cast: Cast) -> str:
     _invitation, token = invite_parent_b(cast)
-    invitation_accept(acting_user=cast.parent_b, token=token)
+    invitation_accept(actor=cast.parent_b, token=token)
     return token
 
 
@@ -1058,11 +1058,11 @@ def test_invitation_refused(cast, make_token, travel):
 
 
 def withdraw_chat_of_a1(cast: Cast, ids: dict) -> None:
-    consent_withdraw(acting_user=cast.parent_a, consent=ConsentRecord.objects.get(pk=ids["consent_a1"]))
+    consent_withdraw(actor=cast.parent_a, consent=ConsentRecord.objects.get(pk=ids["consent_a1"]))
 
 
 def revoke_pending_invitation(cast: Cast, ids: dict) -> None:
-    invitation_revoke(acting_user=cast.parent_a, invitation=GuardianInvitation.objects.get(pk=ids["inv_pending_a1"]))
+    invitation_revoke(actor=cast.parent_a, invitation=GuardianInvitation.objects.get(pk=ids["inv_pending_a1"]))
 
 
 ALREADY_DONE_ROWS = [
@@ -1115,7 +1115,7 @@ TOO_MANY_ROWS = [
 
 @pytest.mark.parametrize(("attempt", "persona", "allowed", "code"), TOO_MANY_ROWS)
 def test_too_many_attempts(cast, ids, attempt, persona, allowed, code):
-    controls_update(acting_user=cast.parent_a, child=cast.child_a1, data={"pin": "246810"})
+    controls_update(actor=cast.parent_a, child=cast.child_a1, data={"pin": "246810"})
     client = client_as(cast, persona)
     before = db_state()
     for n in range(allowed):

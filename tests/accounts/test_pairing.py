@@ -121,7 +121,7 @@ def test_pairing_needs_chat_consent(family):
     parent, child, client = family
     code = _code(client, child.pk)
     chat = child.consents.get(scope=ConsentScope.CHAT)
-    consent_withdraw(acting_user=parent, consent=consent_get_for_child(child=child, consent_id=chat.pk))
+    consent_withdraw(actor=parent, consent=consent_get_for_child(child=child, consent_id=chat.pk))
     response = _pair(code)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "consent_required"

@@ -133,17 +133,15 @@ MATRIX: list[tuple] = [
 def _setup_world(cast: Cast, given: str) -> dict[str, Any]:
     """Extra state every cell shares, and the ids the path and body templates refer to."""
     second_co = make_co_guardian(cast.parent_a, cast.child_a1, "second.co@example.com")
-    pending, _token = invitation_create(acting_user=cast.parent_a, child=cast.child_a1, email="pending@example.com")
-    _invite_b, invite_token = invitation_create(
-        acting_user=cast.parent_a, child=cast.child_a1, email=cast.parent_b.email
-    )
+    pending, _token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email="pending@example.com")
+    _invite_b, invite_token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email=cast.parent_b.email)
     if given == "pin":
         for owner, child in (
             (cast.parent_a, cast.child_a1),
             (cast.parent_a, cast.child_a2),
             (cast.parent_b, cast.child_b1),
         ):
-            controls_update(acting_user=owner, child=child, data={"pin": PIN})
+            controls_update(actor=owner, child=child, data={"pin": PIN})
     else:
         assert given == "", f"unknown given: {given!r}"
 

@@ -148,7 +148,7 @@ def test_purge_counts_each_expired_token_once(family):
 
 def test_purge_grace_period_follows_the_clock(family):
     parent, child = family
-    pairing, _code_text = pairing_code_create(acting_user=parent, child=child)  # lives 10 minutes
+    pairing, _code_text = pairing_code_create(actor=parent, child=child)  # lives 10 minutes
     created = timezone.now()
     with time_machine.travel(created + timedelta(days=1, minutes=5), tick=False):
         purge_expired_credentials.delay().get()
@@ -164,7 +164,7 @@ def test_purge_grace_period_follows_the_clock(family):
 def _invite(django_capture_on_commit_callbacks, inviter: User, child: ChildProfile, email: str):
     """Create an invitation the way the API does; its e-mail task runs when the transaction commits."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        invitation, token = invitation_create(acting_user=inviter, child=child, email=email)
+        invitation, token = invitation_create(actor=inviter, child=child, email=email)
     assert len(callbacks) == 1
     return invitation, token
 
@@ -234,7 +234,7 @@ def test_invitation_expiry_is_written_in_the_familys_time_zone(
 @pytest.mark.parametrize("state", ["revoked", "accepted", "expired", "missing"])
 def test_no_invitation_email_once_it_is_not_pending(family, state):
     parent, child = family
-    invitation, token = invitation_create(acting_user=parent, child=child, email="late@example.com")
+    invitation, token = invitation_create(actor=parent, child=child, email="late@example.com")
     assert mail.outbox == []  # the transaction never commits here, so nothing was sent yet
     now = timezone.now()
     if state == "revoked":

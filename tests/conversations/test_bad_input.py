@@ -125,8 +125,8 @@ def ids(cast: Cast) -> dict[str, Any]:
     child deleted. child_b1 (device_b1): {s_b1} with the memory {mem_b1}.
     """
     for owner, child in ((cast.parent_a, cast.child_a1), (cast.parent_b, cast.child_b1)):
-        consent_grant(acting_user=owner, child=child, scope=ConsentScope.MEMORY)
-        consent_grant(acting_user=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
+        consent_grant(actor=owner, child=child, scope=ConsentScope.MEMORY)
+        consent_grant(actor=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
         _switch_memory_on(child)
     a1, dev_a1 = cast.child_a1, cast.device_a1
     s_a1 = _say(a1, "我喜欢恐龙", device=dev_a1).session
@@ -136,7 +136,7 @@ def ids(cast: Cast) -> dict[str, Any]:
     assert len(events) >= 2, "the distress messages raised no safety events"
     ev_a1, ev_done = events[0], events[-1]
     assert ev_done.message.session_id == s_ended.pk
-    safety_event_review(acting_user=cast.staff, event=ev_done, note="seen")
+    safety_event_review(actor=cast.staff, event=ev_done, note="seen")
     session_end(session=s_ended)
     s_gone = _say(a1, "今天天气很好", device=dev_a1).session
     session_delete(session=s_gone)

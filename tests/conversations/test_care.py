@@ -30,7 +30,7 @@ def family():
     child = make_child(
         parent, name="Coco", age=8, scopes=[ConsentScope.CHAT, ConsentScope.MEMORY, ConsentScope.EMOTION_COMPANION]
     )
-    controls_update(acting_user=parent, child=child, data={"memory_enabled": True})
+    controls_update(actor=parent, child=child, data={"memory_enabled": True})
     _device, tokens = pair_device(parent, child)
     return parent, child, bearer(APIClient(), tokens["access"]), login(parent.email)
 
@@ -50,7 +50,7 @@ def test_memories_need_consent_and_the_feature_and_parents_can_delete_them(famil
     assert device.get(f"/api/v1/children/{child.pk}/memories/").status_code == 403
     assert parent_client.delete(f"/api/v1/children/{child.pk}/memories/{memories[0]['id']}/").status_code == 204
     assert not MemoryFact.objects.exists()
-    controls_update(acting_user=parent, child=child, data={"memory_enabled": False})
+    controls_update(actor=parent, child=child, data={"memory_enabled": False})
     _chat(device, "我喜欢画画")
     assert not MemoryFact.objects.exists()
 
@@ -135,9 +135,7 @@ def test_withdrawing_consent_erases_what_it_covered(family):
     assert MemoryFact.objects.filter(child=child).exists()
     assert Message.objects.filter(child=child).exclude(emotion="").exists()
     for scope in ("memory", "emotion_companion"):
-        consent_withdraw(
-            acting_user=parent, consent=ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at=None)
-        )
+        consent_withdraw(actor=parent, consent=ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at=None))
     assert not MemoryFact.objects.filter(child=child).exists()
     assert not Message.objects.filter(child=child).exclude(emotion="").exists()
     direct = device.post("/api/v1/emotion/support/", {"text": "我很难过"}, format="json").json()

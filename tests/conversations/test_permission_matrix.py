@@ -183,8 +183,8 @@ def _consenting(cast: Cast) -> None:
     """Memory needs its consent and its switch, so does the emotion companion (its switch is on by
     default): both children get them, so each has a memory and emotion support really answers."""
     for owner, child in ((cast.parent_a, cast.child_a1), (cast.parent_b, cast.child_b1)):
-        consent_grant(acting_user=owner, child=child, scope=ConsentScope.MEMORY)
-        consent_grant(acting_user=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
+        consent_grant(actor=owner, child=child, scope=ConsentScope.MEMORY)
+        consent_grant(actor=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
         _switch_memory_on(child)
 
 

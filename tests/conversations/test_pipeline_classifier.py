@@ -66,7 +66,7 @@ def test_a_confident_router_does_not_ask(device, tokens, fake_openai):
 
 def test_the_llm_cannot_pick_a_switched_off_agent(device, tokens, fake_openai):
     parent, child, _pair = device
-    controls_update(acting_user=parent, child=child, data={"stories_enabled": False})
+    controls_update(actor=parent, child=child, data={"stories_enabled": False})
     fake_openai.set_mode("normal", text="story")
     assert _chat(tokens, "嗯嗯")["reply"]["agent"] != "story"
 

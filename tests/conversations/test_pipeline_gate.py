@@ -84,7 +84,7 @@ def test_refused_message_is_recorded_with_its_reason_and_not_counted(family):
 
 def test_daily_limit_counts_real_activity(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"daily_minutes": 5, "session_minutes": 60})
+    controls_update(actor=parent, child=child, data={"daily_minutes": 5, "session_minutes": 60})
     moment = WEDNESDAY_MORNING
     first = _chat_at(moment, device).json()
     session = first["session"]["id"]
@@ -103,7 +103,7 @@ def test_daily_limit_counts_real_activity(family):
 
 def test_weekly_limit(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"weekly_minutes": 10, "daily_minutes": 10})
+    controls_update(actor=parent, child=child, data={"weekly_minutes": 10, "daily_minutes": 10})
     UsageDay.objects.create(child=child, day=datetime(2026, 11, 16).date(), seconds=600, messages=10)  # Monday
     assert _chat_at(WEDNESDAY_MORNING, device).json()["refusal"] == "weekly_limit"
     next_monday = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -112,7 +112,7 @@ def test_weekly_limit(family):
 
 def test_session_limit(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"session_minutes": 5})
+    controls_update(actor=parent, child=child, data={"session_minutes": 5})
     session = _chat_at(WEDNESDAY_MORNING, device).json()["session"]["id"]
     for minutes in (2, 4, 6):
         assert (
@@ -128,7 +128,7 @@ def test_withdrawn_chat_consent_stops_the_next_message(family):
     parent, child, device = family
     assert _chat_at(WEDNESDAY_MORNING, device).json()["refusal"] is None
     consent = ConsentRecord.objects.get(child=child, scope="chat", withdrawn_at__isnull=True)
-    consent_withdraw(acting_user=parent, consent=consent)
+    consent_withdraw(actor=parent, consent=consent)
     assert _chat_at(WEDNESDAY_MORNING, device).json()["refusal"] == "consent_required"
 
 
@@ -141,7 +141,7 @@ def test_switched_off_child_is_refused(family):
 
 def test_disabled_feature_is_refused_on_its_direct_endpoint_and_avoided_in_chat(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"education_enabled": False})
+    controls_update(actor=parent, child=child, data={"education_enabled": False})
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         access = token_pair(ChildRefreshToken.for_device(device))["access"]
         direct = bearer(APIClient(), access).post("/api/v1/edu/ask/", {"text": "3加5等于几"}, format="json")
@@ -154,7 +154,7 @@ def test_disabled_feature_is_refused_on_its_direct_endpoint_and_avoided_in_chat(
 def test_limits_use_the_time_zone_the_parent_set(family):
     parent, child, device = family
     controls_update(
-        acting_user=parent,
+        actor=parent,
         child=child,
         data={"time_zone": "Europe/London", "weekday_start": time(7, 0), "weekday_end": time(20, 0)},
     )

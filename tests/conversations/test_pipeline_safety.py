@@ -77,7 +77,7 @@ def test_a_benign_word_never_cancels_a_high_severity_hit(family):
 
 def test_parent_blocked_words_redirect(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"blocked_words": ["王者荣耀"]})
+    controls_update(actor=parent, child=child, data={"blocked_words": ["王者荣耀"]})
     body = _chat(device, "我们聊聊王者荣耀吧")
     assert body["safety"]["action"] == "redirect"
     assert "parent_blocked" in body["safety"]["categories"]
@@ -85,7 +85,7 @@ def test_parent_blocked_words_redirect(family):
 
 def test_low_severity_alerts_only_when_the_parent_asked(family, django_capture_on_commit_callbacks):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"alert_min_severity": "critical", "blocked_words": ["作业"]})
+    controls_update(actor=parent, child=child, data={"alert_min_severity": "critical", "blocked_words": ["作业"]})
     with django_capture_on_commit_callbacks(execute=True):
         _chat(device, "我不想写作业")
     event = SafetyEvent.objects.get(child=child)
@@ -95,7 +95,7 @@ def test_low_severity_alerts_only_when_the_parent_asked(family, django_capture_o
 
 def test_safety_check_endpoint_uses_the_childs_rules(family):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"blocked_words": ["恐龙"]})
+    controls_update(actor=parent, child=child, data={"blocked_words": ["恐龙"]})
     body = device.post("/api/v1/safety/check/", {"text": "我喜欢恐龙"}, format="json").json()
     assert body["action"] == "redirect"
     anonymous_rules = bearer(APIClient(), "x")  # not authenticated
@@ -159,7 +159,7 @@ def test_a_child_in_crisis_during_quiet_hours_still_gets_help_and_guardians_are_
     family, django_capture_on_commit_callbacks
 ):
     parent, child, device = family
-    controls_update(acting_user=parent, child=child, data={"daily_minutes": 0})
+    controls_update(actor=parent, child=child, data={"daily_minutes": 0})
     with django_capture_on_commit_callbacks(execute=True):
         body = _chat(device, "I want to kill myself")
     assert body["safety"]["action"] == "escalate"

@@ -267,7 +267,7 @@ def test_invitation_email_is_chinese_for_a_chinese_speaking_inviter(mailoutbox, 
     child = make_child(inviter, name="小宝")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         # Whatever language the caller is in, the e-mail is in the inviter's.
-        _invitation, token = invitation_create(acting_user=inviter, child=child, email="nainai@example.com")
+        _invitation, token = invitation_create(actor=inviter, child=child, email="nainai@example.com")
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
@@ -295,7 +295,7 @@ def test_invitation_email_is_english_for_an_english_speaking_inviter(mailoutbox,
     child = make_child(inviter, name="Leo")
     with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
         # Whatever language the caller is in, the e-mail is in the inviter's.
-        _invitation, token = invitation_create(acting_user=inviter, child=child, email="gran@example.com")
+        _invitation, token = invitation_create(actor=inviter, child=child, email="gran@example.com")
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]

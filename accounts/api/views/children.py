@@ -31,7 +31,7 @@ class ChildListView(ApiView):
     def post(self, request):
         serializer = ChildCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        child = child_create(acting_user=request.user, **serializer.validated_data)
+        child = child_create(actor=request.user, **serializer.validated_data)
         child = child_get_for_guardian(user=request.user, child_id=child.pk)
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
@@ -47,10 +47,10 @@ class ChildDetailView(GuardianChildMixin, ApiView):
     def patch(self, request, child_id: int):
         serializer = ChildUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        child_update(acting_user=request.user, child=self.get_child(), data=serializer.validated_data)
+        child_update(actor=request.user, child=self.get_child(), data=serializer.validated_data)
         return Response(ChildSerializer(child_get_for_guardian(user=request.user, child_id=child_id)).data)
 
     @extend_schema(responses={204: None}, tags=["children"])
     def delete(self, request, child_id: int):
-        child_delete(acting_user=request.user, child=self.get_child())
+        child_delete(actor=request.user, child=self.get_child())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -49,7 +49,7 @@ class ConsentListView(GuardianChildMixin, ApiView):
         serializer = ConsentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record, created = consent_grant(
-            acting_user=request.user, child=self.get_child(), method=ConsentMethod.API, **serializer.validated_data
+            actor=request.user, child=self.get_child(), method=ConsentMethod.API, **serializer.validated_data
         )
         return Response(
             ConsentSerializer(record).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -62,4 +62,4 @@ class ConsentWithdrawView(GuardianChildMixin, ApiView):
     @extend_schema(request=None, responses={200: ConsentSerializer}, tags=["consent"])
     def post(self, request, child_id: int, consent_id: int):
         consent = consent_get_for_child(child=self.get_child(), consent_id=consent_id)
-        return Response(ConsentSerializer(consent_withdraw(acting_user=request.user, consent=consent)).data)
+        return Response(ConsentSerializer(consent_withdraw(actor=request.user, consent=consent)).data)

@@ -11,8 +11,8 @@ from accounts.models import ChildProfile, ParentalControls
 from accounts.principals import ChildPrincipal
 from accounts.selectors import child_get_for_guardian
 from accounts.services.controls import controls_update, pin_verify
-from happy_partner.api.errors import not_found
 from happy_partner.api.views import ApiView
+from happy_partner.errors import not_found
 
 
 class ControlsView(GuardianChildMixin, ApiView):
@@ -29,7 +29,7 @@ class ControlsView(GuardianChildMixin, ApiView):
         child = self.get_child()
         serializer = ControlsSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        controls_update(acting_user=request.user, child=child, data=serializer.validated_data)
+        controls_update(actor=request.user, child=child, data=serializer.validated_data)
         return self._render(child)
 
     @extend_schema(request=ControlsSerializer, responses={200: ControlsSerializer}, tags=["controls"])

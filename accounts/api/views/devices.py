@@ -19,7 +19,7 @@ class PairingCodeView(GuardianChildMixin, ApiView):
 
     @extend_schema(request=None, responses={201: PairingCodeSerializer}, tags=["devices"])
     def post(self, request, child_id: int):
-        pairing, code = pairing_code_create(acting_user=request.user, child=self.get_child())
+        pairing, code = pairing_code_create(actor=request.user, child=self.get_child())
         return Response({"code": code, "expires_at": pairing.expires_at}, status=status.HTTP_201_CREATED)
 
 
@@ -54,4 +54,4 @@ class DeviceRevokeView(GuardianChildMixin, ApiView):
     @extend_schema(request=None, responses={200: DeviceSerializer}, tags=["devices"])
     def post(self, request, child_id: int, device_id: int):
         device = device_get_for_child(child=self.get_child(), device_id=device_id)
-        return Response(DeviceSerializer(device_revoke(acting_user=request.user, device=device)).data)
+        return Response(DeviceSerializer(device_revoke(actor=request.user, device=device)).data)

@@ -17,9 +17,9 @@ from accounts.api.views.base import GuardianChildMixin
 from accounts.models import GuardianInvitation, Guardianship
 from accounts.selectors import child_get_for_guardian, guardianships_for_child, invitations_for_child
 from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create, invitation_revoke
-from happy_partner.api.errors import not_found
 from happy_partner.api.pagination import paginated_response
 from happy_partner.api.views import ApiView
+from happy_partner.errors import not_found
 
 
 class GuardianListView(GuardianChildMixin, ApiView):
@@ -39,7 +39,7 @@ class GuardianDetailView(GuardianChildMixin, ApiView):
         guardianship = guardianships_for_child(child=self.get_child()).filter(pk=guardianship_id).first()
         if guardianship is None:
             raise not_found(_("No such guardian."))
-        guardianship_remove(acting_user=request.user, guardianship=guardianship)
+        guardianship_remove(actor=request.user, guardianship=guardianship)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -61,7 +61,7 @@ class InvitationListView(GuardianChildMixin, ApiView):
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, _token = invitation_create(
-            acting_user=request.user, child=self.get_child(), email=serializer.validated_data["email"]
+            actor=request.user, child=self.get_child(), email=serializer.validated_data["email"]
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -74,7 +74,7 @@ class InvitationRevokeView(GuardianChildMixin, ApiView):
         invitation = invitations_for_child(child=self.get_child()).filter(pk=invitation_id).first()
         if invitation is None:
             raise not_found(_("No such invitation."))
-        return Response(InvitationSerializer(invitation_revoke(acting_user=request.user, invitation=invitation)).data)
+        return Response(InvitationSerializer(invitation_revoke(actor=request.user, invitation=invitation)).data)
 
 
 class InvitationAcceptView(ApiView):
@@ -85,5 +85,5 @@ class InvitationAcceptView(ApiView):
     def post(self, request):
         serializer = InvitationAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        guardianship = invitation_accept(acting_user=request.user, token=serializer.validated_data["token"])
+        guardianship = invitation_accept(actor=request.user, token=serializer.validated_data["token"])
         return Response(ChildSerializer(child_get_for_guardian(user=request.user, child_id=guardianship.child_id)).data)

@@ -48,7 +48,7 @@ class MemoryDetailView(GuardianChildMixin, ApiView):
     @extend_schema(responses={204: None}, tags=["memory"])
     def delete(self, request, child_id: int, memory_id: int):
         memory = memory_get_for_child(child=self.get_child(), memory_id=memory_id)
-        memory_delete(acting_user=request.user, memory=memory)
+        memory_delete(actor=request.user, memory=memory)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -113,7 +113,5 @@ class StaffSafetyEventReviewView(ApiView):
         event = safety_event_get(event_id=event_id)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = safety_event_review(
-            acting_user=request.user, event=event, note=serializer.validated_data.get("note", "")
-        )
+        event = safety_event_review(actor=request.user, event=event, note=serializer.validated_data.get("note", ""))
         return Response(SafetyEventSerializer(event).data)
