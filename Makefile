@@ -36,6 +36,7 @@ test: setup
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(TEST_ENV) $(PY) -m mypy
 
 bench: setup  # needs PostgreSQL and Redis on 127.0.0.1 (see bench/README.md)
 	$(PY) bench/bench_safety.py

@@ -39,7 +39,7 @@ class ScopedRefreshToken(RefreshToken):
 
 class ParentRefreshToken(ScopedRefreshToken):
     @classmethod
-    def for_user(cls, user: User) -> ParentRefreshToken:
+    def for_parent(cls, user: User) -> ParentRefreshToken:
         token = cls()
         token[api_settings.USER_ID_CLAIM] = str(user.pk)
         token["scope"] = SCOPE_PARENT

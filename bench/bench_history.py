@@ -334,7 +334,7 @@ def measure_api(parent_id: int, child_id: int, deep_token: str, deep_id: int, re
     from accounts.models import User
     from accounts.tokens import ParentRefreshToken, token_pair
 
-    access = token_pair(ParentRefreshToken.for_user(User.objects.get(pk=parent_id)))["access"]
+    access = token_pair(ParentRefreshToken.for_parent(User.objects.get(pk=parent_id)))["access"]
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {access}")
     path = f"/api/v1/children/{child_id}/messages/"
 

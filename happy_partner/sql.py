@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def statement(template: str, **tables: type[Model]) -> str:
@@ -36,6 +36,13 @@ def execute(template: str, params: Sequence[Any], **tables: type[Model]) -> int:
         return cursor.rowcount
 
 
+def _concrete(field: object) -> Field:
+    """A field with a column of its own; a reverse relation or generic key has none to update."""
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{field!r} has no column")
+    return field
+
+
 def update(model: type[Model], pk: Any, *, increments: Mapping[str, int] | None = None, **values: Any) -> int:
     """One UPDATE of the row ``pk``: ``values`` set (converted by their fields, as the ORM would),
     ``increments`` added to the stored numbers. Returns the number of rows touched."""
@@ -43,11 +50,11 @@ def update(model: type[Model], pk: Any, *, increments: Mapping[str, int] | None 
     quote = connection.ops.quote_name
     assignments, params = [], []
     for name, value in values.items():
-        field = meta.get_field(name)
+        field = _concrete(meta.get_field(name))
         assignments.append(f"{quote(field.column)} = %s")
         params.append(field.get_db_prep_save(value, connection))
     for name, amount in (increments or {}).items():
-        column = quote(meta.get_field(name).column)
+        column = quote(_concrete(meta.get_field(name)).column)
         assignments.append(f"{column} = {column} + %s")
         params.append(amount)
     # Names come from the model's meta, every value is a parameter.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -8,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models.users import User
 
 
 class Grade(models.IntegerChoices):
@@ -60,7 +64,7 @@ class ChildProfile(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    guardians = models.ManyToManyField(
+    guardians: models.ManyToManyField[User, Guardianship] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Guardianship", related_name="children", verbose_name=_("guardians")
     )
 

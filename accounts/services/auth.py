@@ -43,7 +43,7 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
         )
     lockout_reset(kind="login_account", key=email)
     update_last_login(None, user)
-    return token_pair(ParentRefreshToken.for_user(user))
+    return token_pair(ParentRefreshToken.for_parent(user))
 
 
 def _token_not_valid() -> ApplicationError:

@@ -373,7 +373,8 @@ class OpenAIProvider:
         text = strip_think(content).strip()
         if not text:
             raise ProviderError("LLM reply text is empty")
-        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        raw_usage = data.get("usage")
+        usage: dict[str, Any] = raw_usage if isinstance(raw_usage, dict) else {}
         model = data.get("model")
         return Completion(
             text=text,

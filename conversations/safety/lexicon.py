@@ -32,7 +32,7 @@ import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +215,7 @@ class Lexicon:
         return self
 
     @staticmethod
-    def _add_cover(phrase: str, key: int, slot, covers: list[list[_Cover]]) -> None:
+    def _add_cover(phrase: str, key: int, slot: Callable[[str], int], covers: list[list[_Cover]]) -> None:
         core, left, right = _sides(phrase)
         norm = normalize(core)
         if not norm:
@@ -288,7 +288,7 @@ class Lexicon:
     def pattern_count(self) -> int:
         return len(self._patterns)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Lexicon], tuple[Sequence[LexiconEntry], Sequence[str]]]:
         return (_rebuild, (self._entries, self._benign))
 
 

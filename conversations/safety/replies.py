@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from .types import Action, Category, Verdict
 
+_Texts = dict[tuple[str, bool], str]  # (language, young) -> the reply
+
 __all__ = ["fallback_reply", "is_young", "reply_language", "safety_reply"]
 
 YOUNG_BANDS = frozenset({"5-6", "7-8"})
@@ -50,7 +52,7 @@ _REDIRECT_GENERIC = {
     ("en", False): "That's not something I can chat about. Let's switch topics: anything fun happen lately?",
 }
 
-_REDIRECT_BY_CATEGORY: dict[Category, dict[tuple[str, bool], str]] = {
+_REDIRECT_BY_CATEGORY: dict[Category, _Texts] = {
     Category.STRANGERS: {
         ("zh", True): "网上认识的人不能单独见面，也不要发照片哦。有人这样要求，马上告诉爸爸妈妈！我们来聊点别的吧。",
         ("zh", False): "和网上认识的人见面、发照片、私聊、留联系方式都不安全。遇到这样的要求，"
@@ -149,7 +151,7 @@ _HELP_ZH_OLDER = "也可以打 12355 青少年服务台，或希望24热线 400-
 _HELP_EN = "If you are in danger, call your local emergency number right now (in China: 110 police, 120 ambulance)."
 _HELP_EN_OLDER = "In China you can also call the youth helpline 12355 or the Hope 24 hotline 400-161-9995."
 
-_ESCALATE: dict[Category, dict[tuple[str, bool], str]] = {
+_ESCALATE: dict[Category, _Texts] = {
     Category.SELF_HARM: {
         ("zh", True): "谢谢你告诉我。你很重要，你不是一个人。请现在就去找爸爸妈妈或老师，告诉他们你的感受。",
         ("zh", False): "谢谢你愿意告诉我，这需要勇气。你很重要，你不是一个人。请现在就告诉爸爸妈妈、老师或"
@@ -197,7 +199,7 @@ def fallback_reply(*, language: str, age_band: str) -> str:
     return _FALLBACK[(reply_language(language), is_young(age_band))]
 
 
-def _first(categories: tuple[Category, ...], table: dict[Category, dict]) -> dict | None:
+def _first(categories: tuple[Category, ...], table: dict[Category, _Texts]) -> _Texts | None:
     for c in categories:
         if c in table:
             return table[c]

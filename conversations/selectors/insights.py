@@ -25,9 +25,9 @@ def activity_for_child(*, child_id: int, days: int, now: datetime, time_zone: st
     first, last, start = _range(now, days, time_zone)
     zone = ZoneInfo(time_zone)
     per_day = {d: {"date": d, "messages": 0, "minutes": 0, "flagged": 0} for d in _days(first, last)}
-    for row in UsageDay.objects.filter(child_id=child_id, day__gte=first, day__lte=last):
-        per_day[row.day]["messages"] = row.messages
-        per_day[row.day]["minutes"] = round(row.seconds / 60)
+    for usage in UsageDay.objects.filter(child_id=child_id, day__gte=first, day__lte=last):
+        per_day[usage.day]["messages"] = usage.messages
+        per_day[usage.day]["minutes"] = round(usage.seconds / 60)
     flagged = (
         Message.objects.filter(child_id=child_id, created_at__gte=start, safety_action__in=FLAGGED_ACTIONS)
         .annotate(day=TruncDate("created_at", tzinfo=zone))

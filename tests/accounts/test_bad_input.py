@@ -720,7 +720,7 @@ def test_not_acceptable_is_in_the_error_shape(cast):
 
 
 def _parent_pair(cast: Cast) -> dict[str, str]:
-    refresh = ParentRefreshToken.for_user(cast.parent_a)
+    refresh = ParentRefreshToken.for_parent(cast.parent_a)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -779,7 +779,7 @@ def no_header(cast: Cast) -> None:
 
 def deleted_parent(cast: Cast) -> str:
     gone = User.objects.create_user(email="gone@example.com", password=PASSWORD, display_name="Gone")
-    access = ParentRefreshToken.for_user(gone).access_token
+    access = ParentRefreshToken.for_parent(gone).access_token
     gone.delete()
     return f"Bearer {access}"
 
