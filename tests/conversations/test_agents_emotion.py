@@ -15,60 +15,41 @@ def profile(band: str = "7-8", lang: str = "zh-hans") -> ProfileView:
     return ProfileView(child_id=5, display_name="乐乐", age=AGES[band], age_band=band, grade=None, language=lang)
 
 
-def test_the_ten_emotions():
-    assert EMOTIONS == (
-        "happy",
-        "sad",
-        "angry",
-        "scared",
-        "surprised",
-        "disgusted",
-        "anxious",
-        "lonely",
-        "excited",
-        "confused",
-    )
-    assert [EMOTION_NAMES_ZH[e] for e in EMOTIONS] == [
-        "开心",
-        "难过",
-        "愤怒",
-        "害怕",
-        "惊讶",
-        "厌恶",
-        "焦虑",
-        "孤独",
-        "兴奋",
-        "困惑",
-    ]
+EMOTION_CASES = [
+    ("我今天很开心", "happy"),
+    ("我好难过", "sad"),
+    ("我很生气！", "angry"),
+    ("我怕黑", "scared"),
+    ("哇，真没想到！", "surprised"),
+    ("好恶心啊", "disgusted"),
+    ("明天考试我好紧张", "anxious"),
+    ("没有人跟我玩，我好孤单", "lonely"),
+    ("明天去动物园，我太兴奋了", "excited"),
+    ("这道题我看不懂", "confused"),
+    ("I'm so happy today", "happy"),
+    ("I feel sad", "sad"),
+    ("I'm really mad at my brother", "angry"),
+    ("I'm scared of the dark", "scared"),
+    ("Wow, I can't believe it!", "surprised"),
+    ("Eww, that's gross", "disgusted"),
+    ("I'm worried about my test", "anxious"),
+    ("I feel lonely", "lonely"),
+    ("I can't wait for my birthday!", "excited"),
+    ("I'm confused about fractions", "confused"),
+    ("今天吃了面条", "neutral"),
+    ("What is 3 + 5?", "neutral"),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("我今天很开心", "happy"),
-        ("我好难过", "sad"),
-        ("我很生气！", "angry"),
-        ("我怕黑", "scared"),
-        ("哇，真没想到！", "surprised"),
-        ("好恶心啊", "disgusted"),
-        ("明天考试我好紧张", "anxious"),
-        ("没有人跟我玩，我好孤单", "lonely"),
-        ("明天去动物园，我太兴奋了", "excited"),
-        ("这道题我看不懂", "confused"),
-        ("I'm so happy today", "happy"),
-        ("I feel sad", "sad"),
-        ("I'm really mad at my brother", "angry"),
-        ("I'm scared of the dark", "scared"),
-        ("Wow, I can't believe it!", "surprised"),
-        ("Eww, that's gross", "disgusted"),
-        ("I'm worried about my test", "anxious"),
-        ("I feel lonely", "lonely"),
-        ("I can't wait for my birthday!", "excited"),
-        ("I'm confused about fractions", "confused"),
-        ("今天吃了面条", "neutral"),
-        ("What is 3 + 5?", "neutral"),
-    ],
-)
+def test_every_emotion_has_a_chinese_name_and_golden_cases_in_both_languages():
+    """A feeling added to EMOTIONS without a name or a golden case fails here, not in front of a child."""
+    assert set(EMOTION_NAMES_ZH) >= set(EMOTIONS)
+    zh = {label for text, label in EMOTION_CASES if not text.isascii()} - {"neutral"}
+    en = {label for text, label in EMOTION_CASES if text.isascii()} - {"neutral"}
+    assert zh == en == set(EMOTIONS)
+
+
+@pytest.mark.parametrize(("text", "label"), EMOTION_CASES)
 def test_labels(text, label):
     assert detect_emotion(text, "zh").label == label
 
@@ -96,7 +77,8 @@ def test_intensity_modifiers():
 
 
 def test_escalation_threshold():
-    assert ESCALATE_AT == 0.8
+    assert needs_escalation(EmotionReading("sad", ESCALATE_AT))
+    assert not needs_escalation(EmotionReading("sad", ESCALATE_AT - 0.01))
     assert needs_escalation(detect_emotion("我非常非常难过，每天都想哭！！", "zh"))
     assert needs_escalation(detect_emotion("I'm so so scared, I'm terrified!", "en"))
     assert not needs_escalation(detect_emotion("我有点难过", "zh"))

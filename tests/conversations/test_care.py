@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import ConsentScope, User
 from accounts.services.controls import controls_update
 from conversations.models import MemoryFact, Message, SafetyEvent, TranscriptAccess
+from conversations.services.usage import FIRST_MESSAGE_SECONDS
 from tests.factories import PASSWORD, bearer, login, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +77,17 @@ def test_emotions_are_only_kept_with_the_emotion_consent(family):
 
 def test_insights_report_per_day_in_the_family_time_zone(family):
     parent, child, device, parent_client = family
-    _chat(device, "3加5等于几")
-    _chat(device, "为什么天是蓝色的")
-    _chat(device, "我今天很开心")
+    with time_machine.travel(MORNING + timedelta(minutes=5), tick=False) as clock:
+        session = _chat(device, "3加5等于几")["session"]["id"]
+        for text in ("为什么天是蓝色的", "我今天很开心"):
+            clock.shift(timedelta(seconds=90))
+            response = device.post("/api/v1/chat/", {"text": text, "session": session}, format="json")
+            assert response.status_code == 200, response.content
     activity = parent_client.get(f"/api/v1/children/{child.pk}/insights/activity/?days=7").json()
     assert activity["days"] == 7
     today = activity["report"]["days"][-1]
-    assert today["date"] == "2026-11-18" and today["messages"] == 3 and today["minutes"] >= 0
+    expected_minutes = round((FIRST_MESSAGE_SECONDS + 90 + 90) / 60)  # the gaps between messages, counted
+    assert (today["date"], today["messages"], today["minutes"]) == ("2026-11-18", 3, expected_minutes)
     assert activity["report"]["agents"]["edu"] >= 1
     learning = parent_client.get(f"/api/v1/children/{child.pk}/insights/learning/").json()["report"]
     assert learning["subjects"].get("math") == 1
