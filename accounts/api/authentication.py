@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.models import Device
@@ -15,6 +16,18 @@ from accounts.tokens import SCOPE_CHILD, SCOPE_PARENT
 
 
 class ScopedJWTAuthentication(JWTAuthentication):
+    def authenticate(self, request):
+        """simplejwt's failures carry ``{"detail", "code"}`` as their detail; re-raised with the code as
+        the error code (``bad_authorization_header``, ``user_not_found``, ``user_inactive``) and the
+        message in the request's language (simplejwt's catalogue: it is in INSTALLED_APPS)."""
+        try:
+            return super().authenticate(request)
+        except InvalidToken:
+            raise
+        except JWTAuthenticationFailed as exc:
+            detail = exc.detail
+            raise AuthenticationFailed(str(detail["detail"]), code=str(detail["code"])) from None
+
     def get_user(self, validated_token):
         scope = validated_token.get("scope")
         if scope == SCOPE_PARENT:
