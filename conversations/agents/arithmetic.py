@@ -23,6 +23,7 @@ from .arithmetic_parse import (
     Unsupported,
     Var,
     find_problem,
+    locate,
     tidy,
     tokenise,
 )
@@ -77,7 +78,7 @@ class Inverse:
 
 @dataclass(frozen=True)
 class Solution:
-    kind: str  # value | equation | check | div_zero | no_solution | any_value | unsupported
+    kind: str  # value | equation | check | div_zero | no_solution | any_value | unsupported | incomplete
     problem: str  # the problem as we understood it, in display form
     answer: Fraction | None = None
     steps: tuple[Step, ...] = ()
@@ -347,9 +348,14 @@ def _paren(text: str) -> str:
 
 def solve(text: str) -> Solution | None:
     """Solve the arithmetic or equation in ``text`` exactly; None when there is no math problem in it."""
-    segment = find_problem(text)
-    if segment is None:
+    found = locate(text)
+    if found is None:
         return None
+    segment = found.segment
+    if not found.whole:
+        # More math in the question than we could read as one problem: answering the part we could
+        # read would be a confident wrong answer. Say so instead.
+        return Solution("incomplete", tidy(segment))
     try:
         tokens = tokenise(segment)
         if tokens.count(("op", "=")) > 1:

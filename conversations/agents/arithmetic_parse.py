@@ -8,6 +8,7 @@ tiny and every number is a ``Fraction``; anything else is rejected as unsupporte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -75,8 +76,8 @@ _ZH_OPERATOR_WORDS = (
     ("等于", "="),
 )
 _EN_OPERATOR_WORDS = (
-    (re.compile(r"\bmultiplied by\b|\btimes\b"), " × "),
-    (re.compile(r"\bdivided by\b"), " ÷ "),
+    (re.compile(r"\bmultiplied by\b|\bmultiply by\b|\btimes\b"), " × "),
+    (re.compile(r"\bdivided by\b|\bdivide by\b"), " ÷ "),
     (re.compile(r"\bplus\b|\badd\b"), " + "),
     (re.compile(r"\bminus\b|\btake away\b|\btakeaway\b"), " - "),
     (re.compile(r"\bequals\b|\bis equal to\b|\bequal\b"), " = "),
@@ -96,7 +97,114 @@ def _prepare(text: str) -> str:
         t = pattern.sub(symbol, t)
     t = en_numbers_to_digits(t)
     t = _EMPTY_BOX.sub("□", t)
+    t = _chain(t)
+    t = _UNHANDLED.sub(f" {UNHANDLED} ", t)
     return _WORDS.sub(" | ", t)
+
+
+# --- chained operations: "950/19的商再乘159", "3加5的和乘2", "12 divided by 4, then times 5" ---------
+# "A的和/差/积/商" is the result of the additive (和, 差) or multiplicative (积, 商) chain just before it;
+# "再/然后/then op B" applies op to everything computed so far. Both become parentheses. A chained
+# operation we cannot read ("的平方", "的一半", "squared") leaves a marker, and the question is then
+# declined as a whole rather than answered in part.
+UNHANDLED = "¿"
+_RESULT_OPS = {"和": "+", "差": "-", "积": "×", "商": "÷"}
+_FAMILY = {"+": "+-", "-": "+-", "×": "×÷/*", "÷": "×÷/*"}
+_NUM = r"\d+(?:\.\d+)?"
+_PAIR = re.compile(rf"({_NUM})\s*(?:和|与|跟)\s*({_NUM})\s*的\s*([和差积商])")
+_EN_PAIR = re.compile(rf"\b(?:the\s+)?(sum|difference|product|quotient)\s+of\s+({_NUM})\s+and\s+({_NUM})")
+_EN_RESULT_OPS = {"sum": "+", "difference": "-", "product": "×", "quotient": "÷"}
+_RESULT = re.compile(r"\s*的\s*(?:([和差积商])|结果|得数)")
+_THEN = re.compile(r"(?<=[\d)□])\s*,?\s*(?:然后再|然后|接着|之后再|之后|再|\band then\b|\bthen\b)\s*(?=[+\-×÷*/])")
+_UNHANDLED = re.compile(
+    r"平方根|平方|立方|次方|根号|开方|倍|一半|百分之|%|"
+    r"\b(?:squared|cubed|square root|root|power|percent|half|double|doubled|twice|then)\b"
+)
+
+
+def _chain(t: str) -> str:
+    if not any(word in t for word in ("的", "再", "然后", "接着", "之后", "then", " of ")):
+        return t  # the common case: nothing chained, nothing to do
+    t = _PAIR.sub(lambda m: f"({m.group(1)}{_RESULT_OPS[m.group(3)]}{m.group(2)})", t)
+    t = _EN_PAIR.sub(lambda m: f"({m.group(2)}{_EN_RESULT_OPS[m.group(1)]}{m.group(3)})", t)
+    t = _group_before(t, _RESULT, lambda found: _FAMILY[_RESULT_OPS[found.group(1)]] if found.group(1) else None)
+    return _group_before(t, _THEN, lambda found: None)
+
+
+def _group_before(t: str, marker: re.Pattern[str], family: Callable[[re.Match[str]], str | None]) -> str:
+    """Replace each ``marker`` by parentheses around the operation just before it."""
+    pos = 0
+    while (found := marker.search(t, pos)) is not None:
+        start = _operand_chain_start(t, found.start(), family(found))
+        if start is None:  # nothing to take the result of: left as it is (and declined later)
+            pos = found.end()
+            continue
+        grouped = _grouped(t[start : found.start()])
+        t = t[:start] + grouped + t[found.end() :]
+        pos = start + len(grouped)
+    return t
+
+
+def _grouped(run: str) -> str:
+    run = run.strip()
+    return run if _enclosed(run) else f"({run})"
+
+
+def _enclosed(run: str) -> bool:
+    """``(…)`` with its first parenthesis closed by its last one."""
+    if not (run.startswith("(") and run.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(run):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and i < len(run) - 1:
+            return False
+    return True
+
+
+def _operand_chain_start(t: str, end: int, family: str | None) -> int | None:
+    """Where the math ending at ``end`` starts: operands joined by operators of ``family`` (all of the
+    run's operators when None). None if there is no operation there to take the result of."""
+    i = end
+    start = None
+    operators = 0
+    while True:
+        while i > 0 and t[i - 1] == " ":
+            i -= 1
+        atom = _atom_start(t, i)
+        if atom is None:
+            break
+        start = i = atom
+        j = i
+        while j > 0 and t[j - 1] == " ":
+            j -= 1
+        if j > 0 and t[j - 1] in (family or "+-×÷*/"):
+            operators += 1
+            i = j - 1
+            continue
+        break
+    if start is None or (operators == 0 and not _enclosed(t[start:end].strip())):
+        return None
+    return start
+
+
+def _atom_start(t: str, end: int) -> int | None:
+    """The start of the number, unknown or parenthesised group that ends at ``end``."""
+    if end == 0:
+        return None
+    if t[end - 1] == ")":
+        depth = 0
+        for i in range(end - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(t[i], 0)
+            if depth == 0:
+                return i
+        return None
+    i = end
+    while i > 0 and (t[i - 1].isdigit() or t[i - 1] == "."):
+        i -= 1
+    if i == end:
+        return end - 1 if t[end - 1] in "□xy" else None
+    return i
 
 
 def _clean(segment: str) -> str:
@@ -119,21 +227,62 @@ def _is_problem(seg: str, following: str) -> bool:
         return False
     if re.fullmatch(r"\d+\s*-\s*\d+", seg) and following[:1] and following[0] in _RANGE_UNITS:
         return False  # "1-2年级", "5-6岁": a range, not a subtraction
-    return not (re.fullmatch(r"\d+/\d+/\d+", seg))  # a date
+    return not _DATE.fullmatch(seg)
+
+
+_DATE = re.compile(r"\d+/\d+/\d+|\d{4}-\d{1,2}-\d{1,2}")
+# "3+5=? 4+6=?": a question mark ends a question when more math follows it.
+_NEXT_QUESTION = re.compile(r"(?<=\?)\s*(?=[\d(.])")
+
+
+@dataclass(frozen=True)
+class Found:
+    """The math problem in a message. ``whole`` is False when the message holds more math than it: a
+    second problem, an operation left over ("…再乘159" that we could not attach), or an operation we do
+    not do ("的平方", "squared"). Such a question is declined, never answered in part."""
+
+    segment: str
+    whole: bool
+
+
+def locate(text: str) -> Found | None:
+    """The math problem inside ``text`` in our small grammar (e.g. ``"3+5"``, ``"□+5=9"``), or None."""
+    prepared = _prepare(text)
+    problems: list[str] = []
+    leftover = False
+    for match in _SEGMENT.finditer(prepared):
+        following = prepared[match.end() :].lstrip()
+        pieces = _NEXT_QUESTION.split(match.group(0))
+        for piece in pieces:
+            seg = _clean(piece)
+            if not seg or len(seg) > MAX_SEGMENT:
+                leftover = leftover or len(seg) > MAX_SEGMENT
+                continue
+            if _is_problem(seg, following if piece is pieces[-1] else ""):
+                problems.append(seg)
+                if piece is pieces[-1] and following.startswith("的"):
+                    leftover = True  # "3+5的平方": something is done with the result that we did not read
+            elif _has_operation(seg) and not _DATE.fullmatch(seg) and not _is_range(seg, following):
+                leftover = True  # a dangling operation: "×159"
+    if not problems:
+        return None
+    best = max(problems, key=len)
+    whole = len(problems) == 1 and not leftover and UNHANDLED not in prepared
+    return Found(best, whole)
+
+
+def _has_operation(seg: str) -> bool:
+    return any(ch.isdigit() for ch in seg) and any(op in seg for op in "+-×÷*/")
+
+
+def _is_range(seg: str, following: str) -> bool:
+    return bool(re.fullmatch(r"\d+\s*-\s*\d+", seg)) and following[:1] in tuple(_RANGE_UNITS)
 
 
 def find_problem(text: str) -> str | None:
-    """The math problem inside ``text`` in our small grammar (e.g. ``"3+5"``, ``"□+5=9"``), or None."""
-    prepared = _prepare(text)
-    best: str | None = None
-    for match in _SEGMENT.finditer(prepared):
-        seg = _clean(match.group(0))
-        if not seg or len(seg) > MAX_SEGMENT:
-            continue
-        following = prepared[match.end() :].lstrip()
-        if _is_problem(seg, following) and (best is None or len(seg) > len(best)):
-            best = seg
-    return best
+    """The math problem inside ``text`` (see :func:`locate`), or None."""
+    found = locate(text)
+    return found.segment if found else None
 
 
 # --- tokens and parser ------------------------------------------------------------------------------------

@@ -164,3 +164,61 @@ def test_division_by_zero_is_explained_kindly():
     assert "不能除以 0" in zh and "饼干" in zh
     en = explain(solve("7 divided by 0"), "en", 3)
     assert "can't divide by zero" in en and "undefined" in en
+
+
+# --- compound questions: all of it, or an honest "let's do it step by step" --------------------------------
+@pytest.mark.parametrize(
+    ("text", "problem", "answer"),
+    [
+        ("950/19的商再乘159，积=？", "(950 ÷ 19) × 159", "7950"),
+        ("950除以19的商再乘以159，积是多少？", "(950 ÷ 19) × 159", "7950"),
+        ("3加5的和再乘2等于几", "(3 + 5) × 2", "16"),
+        ("12减4的差除以2是多少", "(12 - 4) ÷ 2", "4"),
+        ("100减去25的差再除以5", "(100 - 25) ÷ 5", "15"),
+        ("12和3的积是多少", "(12 × 3)", "36"),
+        ("2乘3与5的和，积是多少", "2 × (3 + 5)", "16"),  # the sum of 3 and 5, then times: not 2×3+5
+        ("3加5乘2的积", "3 + (5 × 2)", "13"),
+        ("先算3+5，再乘以2", "(3 + 5) × 2", "16"),
+        ("3+5的结果乘2", "(3 + 5) × 2", "16"),
+        ("what is 3 plus 5, then times 2?", "(3 + 5) × 2", "16"),
+        ("12 divided by 4, then times 5", "(12 ÷ 4) × 5", "15"),
+        ("3+5 and then multiply by 2", "(3 + 5) × 2", "16"),
+        ("what is the product of 12 and 3?", "(12 × 3)", "36"),
+        ("what is the sum of 3 and 5 then minus 2", "(3 + 5) - 2", "6"),
+    ],
+)
+def test_chained_operations_are_answered_whole(text, problem, answer):
+    solution = solve(text)
+    assert solution.kind == "value", solution
+    assert solution.problem == problem
+    assert format_number(solution.answer) == answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3+5=? 4+6=?",  # two questions: not one answer for one of them
+        "3+5=？，4+6=？",
+        "950/19的平方",  # an operation we do not do, on the result
+        "16加9的一半",
+        "根号16+9",
+        "3×5的和",  # "the sum" of a product: we cannot tell what is meant
+        "950/19的商的二倍是多少",
+        "3+5 squared",
+        "what is half of 3+5",
+        "950/19, then do something with 159×",
+    ],
+)
+def test_a_question_read_only_in_part_is_declined(text):
+    solution = solve(text)
+    assert solution is not None and solution.kind == "incomplete", solution
+    assert solution.answer is None
+    zh, en = explain(solution, "zh", 2), explain(solution, "en", 2)
+    assert "一步一步" in zh and "答案是" not in zh
+    assert "one step at a time" in en and "answer is" not in en
+
+
+@pytest.mark.parametrize("text", ["我在1-2年级，3+5等于几", "今天是2024-05-01，3+5等于几", "我8岁了，3+5=?"])
+def test_other_numbers_in_the_message_do_not_stop_an_answer(text):
+    solution = solve(text)
+    assert solution.kind == "value" and solution.answer == 8

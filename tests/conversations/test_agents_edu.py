@@ -176,3 +176,37 @@ def test_confused_child_is_reassured():
 def test_a_broken_quiz_state_is_ignored():
     decision, reply = ask("2", state={"quiz": {"question": "1 + 1", "answer": "not a number"}})
     assert reply.text.strip() and "走神" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "answer"),
+    [
+        ("950/19的商再乘159，积=？", "zh-hans", "答案是 7950"),
+        ("3加5的和再乘2等于几", "zh-hans", "答案是 16"),
+        ("12减4的差除以2是多少", "zh-hans", "答案是 4"),
+        ("What is 12 divided by 4, then times 5?", "en", "The answer is 15"),
+        ("What is the sum of 3 and 5, then times 2?", "en", "The answer is 16"),
+    ],
+)
+def test_teacher_answers_a_compound_question_whole(text, lang, answer):
+    decision, reply = ask(text, band="9-10", lang=lang)
+    assert decision.agent is AgentName.EDU and reply.subject == "math"
+    assert answer in reply.text
+    assert "950 ÷ 19 = 50。答案是 50" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("3+5=? 4+6=?", "zh-hans"),
+        ("950/19的平方是多少", "zh-hans"),
+        ("16加9的一半是多少", "zh-hans"),
+        ("What is 3+5 squared?", "en"),
+        ("What is 3+5? And 4+6?", "en"),
+    ],
+)
+def test_teacher_never_answers_part_of_a_question_as_the_whole(text, lang):
+    _decision, reply = ask(text, band="9-10", lang=lang)
+    assert reply.subject == "math"
+    assert "答案是" not in reply.text and "answer is" not in reply.text
+    assert "一步一步" in reply.text or "one step at a time" in reply.text
