@@ -236,6 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "happy_partner.api.errors.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "happy_partner.api.metadata.ApiMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "happy_partner.api.throttling.AnonymousThrottle",
         "happy_partner.api.throttling.ParentThrottle",

@@ -826,7 +826,10 @@ def test_bad_bearer_token(cast, ids, path, method, body, make_header, then, trav
 
 @pytest.mark.parametrize(
     ("language", "message"),
-    [("en", "Authorization header must contain two space-delimited values"), ("zh-hans", "授权头必须包含两个用空格分隔的值")],
+    [
+        ("en", "Authorization header must contain two space-delimited values"),
+        ("zh-hans", "授权头必须包含两个用空格分隔的值"),
+    ],
 )
 @pytest.mark.parametrize("header", ["Bearer a b", "Bearer"])
 def test_bad_authorization_header_in_both_languages(cast, language, message, header):
