@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from typing import overload
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -95,37 +96,42 @@ def env_broker_url(name: str) -> str | None:
     return value
 
 
-def database_from_url(name: str, url: str, *, pool_max: int) -> dict:
-    """Turn a ``postgres://user:pass@host:port/db?opt=v`` URL into a Django DATABASES entry.
+SQLITE_OPTIONS = {
+    # WAL + IMMEDIATE let the web server and the worker write to one file without "database is
+    # locked" errors under light load.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+_DATABASE_EXAMPLES = "postgres://user:password@host:5432/happy_partner or sqlite:///var/db.sqlite3"
+
+
+def database_from_url(name: str, url: str, *, pool_max: int, pool_timeout: int = 10) -> dict:
+    """A Django DATABASES entry from a database URL, parsed by dj-database-url (its conventions:
+    ``postgres://user:pass@host:port/db?option=value``, ``sqlite:///relative/path``,
+    ``sqlite:////absolute/path``, ``sqlite://:memory:``). PostgreSQL and SQLite only.
 
     PostgreSQL uses psycopg 3's connection pool: opening a connection per request costs more than
     the request, and under ASGI (the realtime server) Django cannot keep connections between
     requests (CONN_MAX_AGE); gunicorn's workers and Celery's threads borrow from the pool too.
+    SQLite gets the embedded default's settings (:data:`SQLITE_OPTIONS`).
     """
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(f"{name} must be a postgres:// URL, got scheme {parts.scheme!r}")
-    db_name = unquote(parts.path.lstrip("/"))
-    if not db_name:
-        raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host:5432/happy_partner")
     try:
-        port = parts.port
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} has an invalid port") from None
-    options: dict = {"pool": {"min_size": 1, "max_size": pool_max, "timeout": 10}}
-    for key, value in parse_qsl(parts.query):
-        options[key] = value
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": db_name,
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(port or ""),
-        "CONN_MAX_AGE": 0,
-        "OPTIONS": options,
-        "TEST": {"NAME": f"test_{db_name}"},
-    }
+        db = dj_database_url.parse(url, conn_max_age=0)
+    except ValueError as exc:  # an unknown scheme, a bad port, an unparsable URL
+        raise ImproperlyConfigured(f"{name} must be a database URL such as {_DATABASE_EXAMPLES}: {exc}") from None
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    if engine == "sqlite3":
+        db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
+        return db
+    if engine != "postgresql":
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// URL, got {url.partition(':')[0]!r}")
+    if not db["NAME"]:
+        raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host:5432/happy_partner")
+    db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": pool_max, "timeout": pool_timeout}, **db.get("OPTIONS", {})}
+    db["PORT"] = str(db["PORT"])
+    db["TEST"] = {"NAME": f"test_{db['NAME']}"}
+    return db
 
 
 _RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}

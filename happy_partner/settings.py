@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from happy_partner.env import (
+    SQLITE_OPTIONS,
     database_from_url,
     env_bool,
     env_broker_url,
@@ -110,13 +111,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            # WAL + IMMEDIATE let the web server and the worker write to one file without
-            # "database is locked" errors under light load.
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),  # the same for a sqlite:// DATABASE_URL
             # A file, not SQLite's shared in-memory database, so tests with threads get the same
             # WAL locking as the real thing instead of "table is locked" errors; one per test run.
             "TEST": {"NAME": VAR_DIR / f"test-db-{os.getpid()}.sqlite3"},

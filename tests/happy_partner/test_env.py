@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from happy_partner.env import (
+    SQLITE_OPTIONS,
     database_from_url,
     env_bool,
     env_choice,
@@ -227,6 +228,7 @@ def test_database_from_url_full():
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "pgsql"])
 def test_database_from_url_minimal(scheme):
     db = database_from_url("DATABASE_URL", f"{scheme}://localhost/hp", pool_max=3)
+    assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["NAME"] == "hp"
     assert db["USER"] == ""
     assert db["PASSWORD"] == ""
@@ -242,11 +244,30 @@ def test_database_from_url_socket_without_host():
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["mysql://root@127.0.0.1/hp", "sqlite:///var/db.sqlite3", "http://db.example.com/hp"],
+    ("url", "name"),
+    [
+        ("sqlite:///var/db.sqlite3", "var/db.sqlite3"),  # dj-database-url: three slashes, a relative path
+        ("sqlite:////srv/happy-partner/db.sqlite3", "/srv/happy-partner/db.sqlite3"),
+        ("sqlite://:memory:", ":memory:"),
+    ],
 )
+def test_database_from_url_sqlite(url, name):
+    db = database_from_url("DATABASE_URL", url, pool_max=3)
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == name
+    assert db["OPTIONS"] == SQLITE_OPTIONS  # the embedded default's WAL settings, no pool
+    assert db["OPTIONS"] is not SQLITE_OPTIONS
+
+
+@pytest.mark.parametrize("url", ["mysql://root@127.0.0.1/hp", "oracle://u:p@db.example.com/hp"])
 def test_database_from_url_rejects_other_engines(url):
-    with pytest.raises(ImproperlyConfigured, match="MY_DB must be a postgres:// URL"):
+    with pytest.raises(ImproperlyConfigured, match="MY_DB must be a postgres:// or sqlite:// URL"):
+        database_from_url("MY_DB", url, pool_max=1)
+
+
+@pytest.mark.parametrize("url", ["http://db.example.com/hp", "db.example.com/hp", "postgres//localhost/hp"])
+def test_database_from_url_rejects_what_is_not_a_database_url(url):
+    with pytest.raises(ImproperlyConfigured, match="MY_DB must be a database URL"):
         database_from_url("MY_DB", url, pool_max=1)
 
 
@@ -258,7 +279,7 @@ def test_database_from_url_requires_a_database_name(url):
 
 @pytest.mark.parametrize("url", ["postgres://127.0.0.1:port/hp", "postgres://127.0.0.1:99999/hp"])
 def test_database_from_url_rejects_a_bad_port(url):
-    with pytest.raises(ImproperlyConfigured, match="MY_DB has an invalid port"):
+    with pytest.raises(ImproperlyConfigured, match="MY_DB must be a database URL"):
         database_from_url("MY_DB", url, pool_max=1)
 
 
@@ -317,6 +338,26 @@ def test_settings_load_with_a_good_environment():
     )
     assert result.returncode == 0, result.stderr
     assert "settings-loaded" in result.stdout
+
+
+def test_settings_load_with_a_sqlite_database_url(tmp_path):
+    """A sqlite:// DATABASE_URL (dj-database-url's convention) is a working database with WAL."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; from django.db import connection\n"
+        "print(settings.DATABASES['default'])\n"
+        "with connection.cursor() as cursor: cursor.execute('PRAGMA journal_mode'); print(cursor.fetchone())"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="happy_partner.settings", SECRET_KEY=GOOD_KEY)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/hp.sqlite3"
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in result.stdout
+    assert f"'NAME': '{tmp_path}/hp.sqlite3'" in result.stdout
+    assert "('wal',)" in result.stdout
+    assert (tmp_path / "hp.sqlite3").is_file()
 
 
 @pytest.mark.parametrize(
