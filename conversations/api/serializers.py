@@ -44,6 +44,15 @@ class SafetySerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.CharField())
 
 
+class MessageSafetySerializer(SafetySerializer):
+    """The verdict of one stored message, read from its row (``source="*"``): the one shape and the one
+    source of ``safety`` in the chat answer and in the history alike (docs/API_SPEC.md §15)."""
+
+    action = serializers.CharField(source="safety_action")
+    severity = serializers.CharField(source="safety_severity")
+    categories = serializers.ListField(source="safety_categories", child=serializers.CharField())
+
+
 class ChatMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
@@ -67,12 +76,12 @@ class ChatResponseSerializer(serializers.Serializer):
     session = ChatSessionBriefSerializer()
     message = ChatMessageSerializer()
     reply = ChatReplySerializer()
-    safety = SafetySerializer()
+    safety = MessageSafetySerializer(help_text="The verdict on the child's message, as its history shows it.")
     refusal = serializers.CharField(allow_null=True, help_text="Why the message was not answered, if it was not.")
 
 
 def chat_response(result) -> dict:
-    message, reply, verdict = result.message, result.reply, result.verdict
+    message, reply = result.message, result.reply
     return {
         "session": {"id": result.session.pk, "title": result.session.title},
         "message": {"id": message.pk, "text": message.text, "created_at": message.created_at},
@@ -83,11 +92,7 @@ def chat_response(result) -> dict:
             "subject": reply.subject or message.subject,
             "emotion": message.emotion,
         },
-        "safety": {
-            "action": verdict.action.value,
-            "severity": verdict.severity.label,
-            "categories": [c.value for c in verdict.categories],
-        },
+        "safety": MessageSafetySerializer(message).data,
         "refusal": result.refusal,
     }
 
@@ -131,7 +136,7 @@ class SessionUpdateSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    safety = serializers.SerializerMethodField()
+    safety = MessageSafetySerializer(source="*", read_only=True)
     session = serializers.IntegerField(source="session_id", read_only=True)
     reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
 
@@ -155,13 +160,6 @@ class MessageSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_safety(self, message: Message) -> dict:
-        return {
-            "action": message.safety_action,
-            "severity": message.safety_severity,
-            "categories": message.safety_categories,
-        }
 
 
 class HistoryQuerySerializer(serializers.Serializer):

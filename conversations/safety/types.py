@@ -28,6 +28,11 @@ class Category(StrEnum):
     PARENT_BLOCKED = "parent_blocked"  # the family's own blocked words
 
 
+# Not a lexicon category: the emotion agent judged the child very distressed (strong sadness, fear,
+# worry or loneliness). The message's verdict becomes escalate with this category first.
+EMOTIONAL_DISTRESS = "emotional_distress"
+
+
 class Severity(IntEnum):
     """Ordered, so thresholds compare. ``.label`` is the API/database value."""
 

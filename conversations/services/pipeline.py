@@ -45,7 +45,7 @@ from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.base import ProviderError
 from conversations.providers.registry import BUILTIN, Answer, complete_with_fallback, get_provider
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
-from conversations.safety.types import Action, Severity, Verdict
+from conversations.safety.types import EMOTIONAL_DISTRESS, Action, Severity, Verdict
 from conversations.search import search_tokens
 from conversations.services.alerts import safety_event_notify
 from conversations.services.gate import Refusal, enabled_agents, gate_check
@@ -78,10 +78,13 @@ TITLE_LENGTH = 30
 
 @dataclass(frozen=True)
 class ChatResult:
+    """The turn as stored. The child's message carries its verdict (``safety_*``), the one the chat
+    answer and the history both show: the input check's, or escalate when the emotion agent judged
+    the child in distress."""
+
     session: ChatSession
     message: Message
     reply: Message
-    verdict: Verdict
     refusal: str | None
 
 
@@ -317,7 +320,7 @@ def _store_reply(prepared: _Prepared, text: str, agent: str, **fields) -> Messag
 def _finish_refused(snapshot: ChildSnapshot, prepared: _Prepared, refusal: Refusal) -> ChatResult:
     reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
     logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
-    return ChatResult(prepared.session, prepared.message, reply, prepared.verdict, refusal.code)
+    return ChatResult(prepared.session, prepared.message, reply, refusal.code)
 
 
 def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatResult:
@@ -328,7 +331,7 @@ def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatRe
     logger.info(
         "unsafe input child_id=%s action=%s severity=%s", snapshot.child_id, verdict.action, verdict.severity.label
     )
-    return ChatResult(prepared.session, prepared.message, reply, verdict, None)
+    return ChatResult(prepared.session, prepared.message, reply, None)
 
 
 def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *, direction: str) -> SafetyEvent:
@@ -396,9 +399,9 @@ def _deliver(
 ) -> ChatResult:
     if prepared.decision is not None and prepared.message.agent != prepared.decision.agent.value:
         # The LLM classifier re-routed the message: the child's row says who really answered.
-        Message.objects.filter(pk=prepared.message.pk).update(
-            agent=prepared.decision.agent.value, subject=prepared.decision.subject or ""
-        )
+        rerouted = {"agent": prepared.decision.agent.value, "subject": prepared.decision.subject or ""}
+        Message.objects.filter(pk=prepared.message.pk).update(**rerouted)
+        _set_fields(prepared.message, rerouted)
     text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon)
     if prepared.verdict.action is Action.MASK and out_verdict is None:
         # Answered, with a gentle reminder that phone numbers and addresses stay private.
@@ -433,7 +436,7 @@ def _deliver(
         answer.provider,
         answer.latency_ms,
     )
-    return ChatResult(prepared.session, prepared.message, stored, prepared.verdict, None)
+    return ChatResult(prepared.session, prepared.message, stored, None)
 
 
 def _moderate_output(snapshot: ChildSnapshot, text: str, lexicon: Lexicon) -> tuple[str, Verdict | None]:
@@ -468,19 +471,27 @@ def _remember(snapshot: ChildSnapshot, message: Message, reply: AgentReply) -> N
 
 def _record_distress(snapshot: ChildSnapshot, message: Message) -> None:
     """The emotion agent judged the child very distressed: guardians hear about it like an escalation,
-    and the message counts as flagged in their history and insights."""
-    Message.objects.filter(pk=message.pk).update(
-        safety_action=Action.ESCALATE.value,
-        safety_severity=Severity.HIGH.label,
-        safety_categories=["emotional_distress"],
-    )
+    and the message's verdict becomes escalate (in the chat answer, history and insights alike)."""
+    verdict = {
+        "safety_action": Action.ESCALATE.value,
+        "safety_severity": max(Severity.HIGH, Severity.from_label(message.safety_severity)).label,
+        "safety_categories": [EMOTIONAL_DISTRESS, *(c for c in message.safety_categories if c != EMOTIONAL_DISTRESS)],
+    }
+    Message.objects.filter(pk=message.pk).update(**verdict)
+    _set_fields(message, verdict)
     event = SafetyEvent.objects.create(
         child_id=snapshot.child_id,
         message=message,
         direction="in",
-        categories=["emotional_distress"],
+        categories=[EMOTIONAL_DISTRESS],
         severity=Severity.HIGH.label,
         action=Action.ESCALATE.value,
         evidence={"emotion": message.emotion, "intensity": message.emotion_intensity},
     )
     safety_event_notify(event=event, snapshot=snapshot)
+
+
+def _set_fields(message: Message, fields: dict[str, Any]) -> None:
+    """Keep the in-memory row what an UPDATE just made the stored one: the answer is rendered from it."""
+    for name, value in fields.items():
+        setattr(message, name, value)

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.services.controls import controls_update
 from conversations.models import Message, SafetyEvent
 from conversations.services.alerts import guardian_group
-from tests.factories import bearer, make_child, make_parent, pair_device
+from tests.factories import bearer, login, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
 MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -192,3 +192,33 @@ def test_flagged_turns_are_not_fed_back_to_the_llm(family, fake_openai, settings
     _chat(device, "我们聊点别的吧", session=session)
     sent = " ".join(fake_openai.last_request.contents("user") + fake_openai.last_request.contents("assistant"))
     assert "自杀" not in sent
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("3+5等于几？", "allow"),
+        ("我的电话是13812345678", "mask"),
+        ("他打我，不让我告诉妈妈", "redirect"),
+        ("怎么做炸弹", "block"),
+        ("我不想活了", "escalate"),  # by the lexicon
+        ("我好难过好难过，一直在哭", "escalate"),  # by the emotion agent's distress reading
+        ("I am so so sad and lonely, I cry every night", "escalate"),
+    ],
+)
+def test_the_chat_answer_and_the_history_show_one_verdict(text, action):
+    """One message, one verdict: the chat answer's ``safety`` is the message's ``safety`` in history."""
+    parent = make_parent("one.verdict@example.com")
+    child = make_child(parent, name="Sam", age=9, scopes=["chat", "emotion_companion"])
+    _device, tokens = pair_device(parent, child)
+    device = bearer(APIClient(), tokens["access"])
+    body = _chat(device, text)
+    assert body["safety"]["action"] == action
+    history = device.get(f"/api/v1/sessions/{body['session']['id']}/messages/").json()["results"]
+    stored = next(m for m in history if m["id"] == body["message"]["id"])
+    assert body["safety"] == stored["safety"]
+    parents_view = login(parent.email).get(f"/api/v1/children/{child.pk}/messages/").json()["results"]
+    assert next(m for m in parents_view if m["id"] == body["message"]["id"])["safety"] == body["safety"]
+    if text.startswith(("我好难过", "I am so")):
+        assert body["safety"] == {"action": "escalate", "severity": "high", "categories": ["emotional_distress"]}
+        assert SafetyEvent.objects.get(message_id=body["message"]["id"]).categories == ["emotional_distress"]
