@@ -1,4 +1,8 @@
-"""Staff views of accounts. Secrets (password, PIN, code and token digests) are never shown."""
+"""Staff views of accounts. Secrets (password, PIN, code and token digests) are never shown.
+
+Staff edits of a child, its guardianships or its controls drop the child's cached snapshot after
+the commit (``child_snapshot_invalidate``), like the services' do, so they apply to the next message.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -16,6 +20,7 @@ from accounts.models import (
     ParentalControls,
     User,
 )
+from accounts.snapshots import child_snapshot_invalidate
 
 
 @admin.register(User)
@@ -32,6 +37,32 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+
+
+class ChildSnapshotSourceAdmin(admin.ModelAdmin):
+    """An admin for a model the child snapshot is built from (its ``child_id``, or the child itself)."""
+
+    @staticmethod
+    def _child_id(obj) -> int:
+        return obj.pk if isinstance(obj, ChildProfile) else obj.child_id
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        child_snapshot_invalidate(child_id=self._child_id(obj))
+        moved_from = form.initial.get("child") if change and "child" in form.changed_data else None
+        if moved_from is not None:  # a row moved to another child: the first one changed too
+            child_snapshot_invalidate(child_id=int(moved_from))
+
+    def delete_model(self, request, obj):
+        child_id = self._child_id(obj)
+        super().delete_model(request, obj)
+        child_snapshot_invalidate(child_id=child_id)
+
+    def delete_queryset(self, request, queryset):
+        child_ids = {self._child_id(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for child_id in child_ids:
+            child_snapshot_invalidate(child_id=child_id)
 
 
 def _is_owner_row(obj: Guardianship | None) -> bool:
@@ -67,7 +98,10 @@ class ParentalControlsInline(admin.StackedInline):
 
 
 @admin.register(ChildProfile)
-class ChildProfileAdmin(admin.ModelAdmin):
+class ChildProfileAdmin(ChildSnapshotSourceAdmin):
+    """Its inlines (guardianships, controls) are saved in the same transaction as the child, so the
+    drop after the commit that ``save_model`` schedules covers them too."""
+
     list_display = ["id", "display_name", "age", "grade", "language", "is_active", "created_at"]
     list_filter = ["is_active", "language", "grade"]
     search_fields = ["display_name", "guardianships__guardian__email"]
@@ -77,7 +111,7 @@ class ChildProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
+class GuardianshipAdmin(ChildSnapshotSourceAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not _is_owner_row(obj)
 
@@ -106,7 +140,7 @@ class GuardianInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParentalControls)
-class ParentalControlsAdmin(admin.ModelAdmin):
+class ParentalControlsAdmin(ChildSnapshotSourceAdmin):
     list_display = [
         "child",
         "daily_minutes",

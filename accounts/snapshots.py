@@ -1,22 +1,28 @@
 """What every message needs to know about a child, read from the cache.
 
 Profile, controls, consents and blocked words are read on every chat message; they change rarely.
-The snapshot lives in the cache backend (Redis in production) and is dropped whenever any of
-its sources is saved (signals below), so it is never stale. A cache outage degrades to the
-database; it never fails a message.
+The snapshot lives in the cache backend (Redis in production). Every service that changes one of
+its sources (the child, its controls, consents or guardianships) calls ``child_snapshot_invalidate``
+inside its transaction, which drops the snapshot again *after the commit*: a request that rebuilt
+it from the old rows while the change was still uncommitted cannot keep it, so a parent's change
+applies to the very next message. (Not a ``post_save`` signal: that runs inside the transaction,
+before the new rows are visible to anyone else.) A cache outage degrades to the database; it never
+fails a message.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import time
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 
-from accounts.models import ChildProfile, ConsentRecord, Guardianship, ParentalControls
+from accounts.models import ChildProfile, ConsentRecord
+from accounts.models.controls import CONTROL_FIELDS
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 600
@@ -25,6 +31,9 @@ _VERSION = 1  # bump when the snapshot's shape changes
 
 @dataclass(frozen=True)
 class ControlsView:
+    """The family's rules as the pipeline reads them: exactly ``CONTROL_FIELDS``, typed for the checker
+    (a drift from the model stops the process at import, below); lists become tuples."""
+
     daily_minutes: int
     weekly_minutes: int
     session_minutes: int
@@ -43,6 +52,10 @@ class ControlsView:
     alert_min_severity: str
     alert_email: bool
     alert_realtime: bool
+
+
+if tuple(f.name for f in fields(ControlsView)) != CONTROL_FIELDS:
+    raise ImproperlyConfigured("ControlsView must declare exactly accounts.models.controls.CONTROL_FIELDS, in order")
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,10 @@ def _key(child_id: int) -> str:
     return f"child-snapshot:v{_VERSION}:{child_id}"
 
 
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _build(child_id: int) -> ChildSnapshot:
     child = ChildProfile.objects.select_related("controls").get(pk=child_id)
     c = child.controls
@@ -74,26 +91,7 @@ def _build(child_id: int) -> ChildSnapshot:
         ConsentRecord.objects.filter(child_id=child_id, withdrawn_at__isnull=True).values_list("scope", flat=True)
     )
     guardians = tuple(child.guardianships.order_by("pk").values_list("guardian_id", flat=True))
-    controls = ControlsView(
-        daily_minutes=c.daily_minutes,
-        weekly_minutes=c.weekly_minutes,
-        session_minutes=c.session_minutes,
-        weekday_start=c.weekday_start,
-        weekday_end=c.weekday_end,
-        weekend_start=c.weekend_start,
-        weekend_end=c.weekend_end,
-        time_zone=c.time_zone,
-        education_enabled=c.education_enabled,
-        emotion_enabled=c.emotion_enabled,
-        stories_enabled=c.stories_enabled,
-        voice_enabled=c.voice_enabled,
-        memory_enabled=c.memory_enabled,
-        safety_sensitivity=c.safety_sensitivity,
-        blocked_words=tuple(c.blocked_words),
-        alert_min_severity=c.alert_min_severity,
-        alert_email=c.alert_email,
-        alert_realtime=c.alert_realtime,
-    )
+    controls = ControlsView(**{name: _frozen(getattr(c, name)) for name in CONTROL_FIELDS})
     return ChildSnapshot(
         child_id=child.pk,
         display_name=child.display_name,
@@ -126,7 +124,7 @@ def child_snapshot(*, child_id: int) -> ChildSnapshot:
     return snapshot
 
 
-def child_snapshot_invalidate(*, child_id: int) -> None:
+def _drop(child_id: int) -> None:
     try:
         cache.delete(_key(child_id))
     except Exception:
@@ -134,17 +132,12 @@ def child_snapshot_invalidate(*, child_id: int) -> None:
         logger.warning("cache unavailable invalidating child snapshot child_id=%s", child_id, exc_info=True)
 
 
-@receiver([post_save, post_delete], sender=ChildProfile)
-def _child_changed(sender, instance: ChildProfile, **kwargs) -> None:
-    child_snapshot_invalidate(child_id=instance.pk)
+def child_snapshot_invalidate(*, child_id: int) -> None:
+    """Call inside the transaction that changed the child, its controls, consents or guardianships.
 
-
-@receiver([post_save, post_delete], sender=ParentalControls)
-@receiver([post_save, post_delete], sender=ConsentRecord)
-def _child_rules_changed(sender, instance, **kwargs) -> None:
-    child_snapshot_invalidate(child_id=instance.child_id)
-
-
-@receiver([post_save, post_delete], sender=Guardianship)
-def _guardianship_changed(sender, instance: Guardianship, **kwargs) -> None:
-    child_snapshot_invalidate(child_id=instance.child_id)
+    Drops the snapshot now (so code later in the same transaction reads the new rows) and again
+    once the transaction has committed: between the write and the commit another request still
+    reads the old rows and may cache them; the second drop removes what it cached.
+    """
+    _drop(child_id)
+    transaction.on_commit(lambda: _drop(child_id))

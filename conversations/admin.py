@@ -16,6 +16,7 @@ from conversations.models import (
     TranscriptAccess,
     UsageDay,
 )
+from conversations.services.lexicon import lexicon_term_save, lexicon_terms_delete
 
 TRANSCRIPT_PERMISSION = "conversations.view_transcript"
 
@@ -117,9 +118,13 @@ class LexiconTermAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        if obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        lexicon_term_save(actor=request.user, term=obj)
+
+    def delete_model(self, request, obj):
+        lexicon_terms_delete(actor=request.user, terms=[obj])
+
+    def delete_queryset(self, request, queryset):
+        lexicon_terms_delete(actor=request.user, terms=queryset)
 
 
 @admin.register(TranscriptAccess)

@@ -135,3 +135,13 @@ class ParentalControls(models.Model):
         if local.weekday() >= 5:
             return self.weekend_start, self.weekend_end
         return self.weekday_start, self.weekday_end
+
+
+# The rules a family sets: every editable column except the key and the audit column (and the PIN,
+# which is not editable). The one list of them: controls_update() accepts exactly these and the
+# cached child snapshot (accounts/snapshots.py) carries exactly these.
+CONTROL_FIELDS: tuple[str, ...] = tuple(
+    field.name
+    for field in ParentalControls._meta.concrete_fields
+    if field.editable and field.name not in {"child", "updated_by"}
+)

@@ -19,6 +19,7 @@ from accounts.models import (
 )
 from accounts.selectors import guardian_require_owner
 from accounts.services.consent import consent_grant
+from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ def child_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -> C
         setattr(child, name, value)
     child.full_clean()
     child.save()
+    child_snapshot_invalidate(child_id=child.pk)
     logger.info("child updated child_id=%s by user_id=%s fields=%s", child.pk, actor.pk, sorted(data))
     return child
 
@@ -140,4 +142,5 @@ def child_delete(*, actor: User, child: ChildProfile) -> None:
     guardian_require_owner(user=actor, child=child)
     child_id = child.pk
     child.delete()
+    child_snapshot_invalidate(child_id=child_id)
     logger.info("child deleted child_id=%s by user_id=%s", child_id, actor.pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ConsentMethod, ConsentRecord, ConsentScope, User
+from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -54,13 +55,26 @@ def consent_grant(
             )
     except IntegrityError:  # granted concurrently
         return ConsentRecord.objects.get(child=child, scope=scope, withdrawn_at__isnull=True), False
+    child_snapshot_invalidate(child_id=child.pk)
     logger.info("consent granted child_id=%s scope=%s by user_id=%s", child.pk, scope, actor.pk)
     return record, True
 
 
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
-    """Withdraw at once. Any guardian may withdraw any consent: the more careful adult wins."""
+    """Withdraw at once. Any guardian may withdraw any consent: the more careful adult wins.
+
+    In the same transaction, what was kept under this consent goes (memories for ``memory``,
+    emotion labels for ``emotion_companion``: ``conversations.services.consent_effects``), and the
+    child's cached snapshot is dropped after the commit, so the next message sees the withdrawal.
+
+    The effect is called here, where a reader of this service sees it, not from a signal. Its import
+    is local because conversations is built on accounts (its models import accounts' models): a
+    module-level import would make every importer of accounts' services load the conversations app
+    too, and turn the layering upside down for one call.
+    """
+    from conversations.services.consent_effects import consent_withdrawn_apply
+
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ApplicationError(
@@ -69,5 +83,7 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    consent_withdrawn_apply(child_id=consent.child_id, scope=consent.scope)
+    child_snapshot_invalidate(child_id=consent.child_id)
     logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, actor.pk)
     return consent

@@ -9,32 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ParentalControls, User
+from accounts.models.controls import CONTROL_FIELDS
 from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
+from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
 PIN_PATTERN = re.compile(r"^[0-9]{6}$")
-CONTROL_FIELDS = (
-    "daily_minutes",
-    "weekly_minutes",
-    "session_minutes",
-    "weekday_start",
-    "weekday_end",
-    "weekend_start",
-    "weekend_end",
-    "time_zone",
-    "education_enabled",
-    "emotion_enabled",
-    "stories_enabled",
-    "voice_enabled",
-    "memory_enabled",
-    "safety_sensitivity",
-    "blocked_words",
-    "alert_min_severity",
-    "alert_email",
-    "alert_realtime",
-)
 
 
 def normalise_blocked_words(words: list[str]) -> list[str]:
@@ -74,6 +56,7 @@ def controls_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -
     controls.updated_by = actor
     controls.full_clean(exclude=["child"])
     controls.save()
+    child_snapshot_invalidate(child_id=child.pk)
     logger.info("controls updated child_id=%s by user_id=%s fields=%s", child.pk, actor.pk, sorted(changed))
     return controls
 

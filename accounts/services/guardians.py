@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ChildProfile, GuardianInvitation, GuardianRole, Guardianship, User
 from accounts.models.users import UserManager
 from accounts.selectors import guardian_require_owner
+from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def invitation_accept(*, actor: User, token: str) -> Guardianship:
         raise ApplicationError(
             code="already_guardian", message=_("You are already a guardian of this child."), kind=Failure.CONFLICT
         ) from None
+    child_snapshot_invalidate(child_id=invitation.child_id)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -97,4 +99,5 @@ def guardianship_remove(*, actor: User, guardianship: Guardianship) -> None:
             kind=Failure.CONFLICT,
         )
     guardianship.delete()
+    child_snapshot_invalidate(child_id=guardianship.child_id)
     logger.info("guardianship removed child_id=%s by user_id=%s", guardianship.child_id, actor.pk)

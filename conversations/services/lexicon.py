@@ -3,17 +3,22 @@
 Building the automaton costs milliseconds; checking a message costs microseconds. A version
 number in the shared cache says when staff changed the terms, so every process rebuilds once,
 never per message. If the cache is down the last built lexicon keeps serving.
+
+Staff change terms only through ``lexicon_term_save`` / ``lexicon_terms_delete`` (the admin calls
+them). They bump the version after the commit: a bump inside the transaction would let another
+process rebuild from the old rows under the new version and keep that lexicon until the next change.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db import transaction
 
+from accounts.models import User
 from conversations.models import LexiconTerm
 from conversations.safety import Lexicon, bundled_entries
 from conversations.safety.lexicon import LexiconEntry
@@ -67,6 +72,28 @@ def lexicon_changed() -> None:
         _built = None  # at least this process rebuilds
 
 
-@receiver([post_save, post_delete], sender=LexiconTerm)
-def _terms_changed(sender, **kwargs) -> None:
+def _lexicon_changed_on_commit() -> None:
+    """Bump now (this transaction's own later reads) and again after the commit (everyone's)."""
     lexicon_changed()
+    transaction.on_commit(lexicon_changed)
+
+
+@transaction.atomic
+def lexicon_term_save(*, actor: User, term: LexiconTerm) -> LexiconTerm:
+    """Add or change a staff term (already validated by its form); every process rebuilds after the commit."""
+    if term.created_by_id is None:
+        term.created_by = actor
+    term.save()
+    _lexicon_changed_on_commit()
+    logger.info("lexicon term saved term_id=%s by user_id=%s", term.pk, actor.pk)
+    return term
+
+
+@transaction.atomic
+def lexicon_terms_delete(*, actor: User, terms: Iterable[LexiconTerm]) -> int:
+    """Delete staff terms; every process rebuilds after the commit."""
+    ids = [term.pk for term in terms]
+    deleted, _detail = LexiconTerm.objects.filter(pk__in=ids).delete()
+    _lexicon_changed_on_commit()
+    logger.info("lexicon terms deleted count=%s by user_id=%s", deleted, actor.pk)
+    return deleted

@@ -145,3 +145,21 @@ def test_withdrawing_consent_erases_what_it_covered(family):
     assert not Message.objects.filter(child=child).exclude(emotion="").exists()
     direct = device.post("/api/v1/emotion/support/", {"text": "我很难过"}, format="json").json()
     assert direct["refusal"] == "feature_disabled"
+
+
+def test_only_withdrawing_erases_not_a_later_save_of_an_old_withdrawn_consent(family):
+    """The erasure is what consent_withdraw does, once: re-saving the record of a consent withdrawn
+    long ago (staff tidying, a data fix) must not erase what a consent given since allowed."""
+    from accounts.models import ConsentRecord
+    from accounts.services.consent import consent_grant, consent_withdraw
+
+    parent, child, device, parent_client = family
+    old = ConsentRecord.objects.get(child=child, scope="memory", withdrawn_at=None)
+    consent_withdraw(actor=parent, consent=old)
+    consent_grant(actor=parent, child=child, scope="memory")
+    _chat(device, "我喜欢恐龙")
+    assert MemoryFact.objects.filter(child=child).exists()
+    old.refresh_from_db()
+    old.guardian_email = "renamed@example.com"
+    old.save()
+    assert MemoryFact.objects.filter(child=child).exists()
