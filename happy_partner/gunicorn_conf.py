@@ -57,7 +57,9 @@ threads = _shape["threads"]
 timeout = 30 + 2 * env_llm_timeout_seconds()
 graceful_timeout = 30
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# The path without its query string (%(U)s, not the request line %(r)s): a history search
+# (?q=...) is what a parent wrote, and logs carry ids, never words (happy_partner/access_log.py).
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 proc_name = "happy-partner-web"
 # The connection address is REMOTE_ADDR, never a header (NUM_PROXIES decides in the app); the
 # scheme header is trusted only from the machine itself, i.e. the TLS proxy in front.
