@@ -130,6 +130,9 @@ def database_from_url(name: str, url: str, *, pool_max: int, pool_timeout: int =
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host:5432/happy_partner")
     db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": pool_max, "timeout": pool_timeout}, **db.get("OPTIONS", {})}
     db["PORT"] = str(db["PORT"])
+    # The pool checks a connection before lending it, so connections a PostgreSQL restart
+    # closed are replaced instead of failing one request each.
+    db["CONN_HEALTH_CHECKS"] = True
     db["TEST"] = {"NAME": f"test_{db['NAME']}"}
     return db
 

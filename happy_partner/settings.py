@@ -104,8 +104,14 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 10, minimum=1)  # validated even when unused
+# Seconds a request waits for a pooled connection before answering 503 database_unavailable.
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1, maximum=60)
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url("DATABASE_URL", DATABASE_URL, pool_max=DATABASE_POOL_MAX)}
+    DATABASES = {
+        "default": database_from_url(
+            "DATABASE_URL", DATABASE_URL, pool_max=DATABASE_POOL_MAX, pool_timeout=DATABASE_POOL_TIMEOUT
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -118,6 +124,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Sessions (the admin, the dashboard) live in the database, not the cache: a Redis outage must not
+# sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Cache, channel layer, task broker ------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -127,17 +136,23 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hp"),
+            # A dead Redis fails fast instead of holding the request. No IGNORE_EXCEPTIONS: each
+            # use decides what an outage means (happy_partner/degraded.py): throttles and cached
+            # snapshots carry on without the cache, lockouts refuse with a 503.
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
             },
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_LAYER_PREFIX", "hp-asgi")},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5}],
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "hp-asgi"),
+            },
         }
     }
 else:

@@ -1,11 +1,14 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from happy_partner.api.errors import json_not_found, json_server_error
+from happy_partner.api.errors import json_not_found, json_server_error, unavailable_error
 from happy_partner.views import healthz, readyz
 
 urlpatterns = [
@@ -35,6 +38,14 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return json_server_error(request)
+    unavailable = unavailable_error(sys.exc_info()[1])  # PostgreSQL or Redis down: 503, not a 500
+    if unavailable is not None:
+        return HttpResponse(
+            _("Happy Partner is unavailable for a moment. Please try again shortly."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(unavailable.retry_after)},
+        )
     return defaults.server_error(request)
 
 

@@ -2,6 +2,11 @@
 
 A locked caller gets 429 with the time it may try again, whether or not its next attempt would
 have been right, so guessing cannot continue through a lock.
+
+The counts live in the cache. While it is unreachable a lock can be neither checked nor counted,
+so checking and counting fail closed: ``503 temporarily_unavailable`` with ``Retry-After``, never
+a silent pass (django-redis' ``IGNORE_EXCEPTIONS`` would make every lockout fail open). Clearing a
+count after a success is best effort: a count left behind expires on its own.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from happy_partner.degraded import CACHE_ERRORS, temporarily_unavailable
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -25,9 +31,13 @@ def _keys(kind: str, key: str) -> tuple[str, str]:
 
 
 def lockout_check(*, kind: str, key: str) -> None:
-    """Raise ``locked_out`` (429) while ``key`` is locked for ``kind``."""
+    """Raise ``locked_out`` (429) while ``key`` is locked for ``kind``; 503 if that cannot be known."""
     until_key = _keys(kind, key)[1]
-    until = cache.get(until_key)
+    try:
+        until = cache.get(until_key)
+    except CACHE_ERRORS:
+        logger.warning("lockout not checkable, cache unavailable kind=%s", kind)
+        raise temporarily_unavailable() from None
     if until is None:
         return
     remaining = int(until - time.time())
@@ -45,6 +55,15 @@ def lockout_check(*, kind: str, key: str) -> None:
 
 
 def lockout_record_failure(*, kind: str, key: str) -> None:
+    """Count a failure; 503 if it cannot be counted (the attempt failed either way)."""
+    try:
+        _record_failure(kind=kind, key=key)
+    except CACHE_ERRORS:
+        logger.warning("lockout failure not counted, cache unavailable kind=%s", kind)
+        raise temporarily_unavailable() from None
+
+
+def _record_failure(*, kind: str, key: str) -> None:
     limit, window = settings.LOCKOUT[kind]
     fails_key, until_key = _keys(kind, key)
     cache.add(fails_key, 0, timeout=window)
@@ -60,4 +79,7 @@ def lockout_record_failure(*, kind: str, key: str) -> None:
 
 
 def lockout_reset(*, kind: str, key: str) -> None:
-    cache.delete_many(list(_keys(kind, key)))
+    try:
+        cache.delete_many(list(_keys(kind, key)))
+    except CACHE_ERRORS:
+        logger.warning("lockout count not cleared, cache unavailable kind=%s", kind)

@@ -9,6 +9,7 @@ view needs its own try/except and no traceback reaches a client.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from happy_partner.degraded import CACHE_ERRORS, DATABASE_ERRORS, database_unavailable, temporarily_unavailable
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,10 @@ def _flatten(value: Any) -> Any:
     return str(value)
 
 
+def _view_name(context: dict[str, Any]) -> str:
+    return type(context.get("view")).__name__
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: map every exception to the error shape and roll back the request."""
     from rest_framework.views import set_rollback  # rest_framework.views imports the auth classes, which import us
@@ -80,6 +86,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif (unavailable := unavailable_error(exc)) is not None:
+        # An outage (PostgreSQL restarting, Redis down), not a bug: 503 and Retry-After, no traceback.
+        logger.warning("dependency unavailable in %s: %s: %s", _view_name(context), type(exc).__name__, exc)
+        exc = unavailable
 
     set_rollback()
     if isinstance(exc, ApplicationError):
@@ -121,7 +131,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         return Response(error_body(code, _detail_text(exc.detail)), status=exc.status_code, headers=headers or None)
 
-    logger.exception("Unhandled error in %s", type(context.get("view")).__name__)
+    logger.exception("Unhandled error in %s", _view_name(context))
     return Response(
         error_body("server_error", _("Something went wrong on our side. Please try again.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -132,7 +142,22 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
+def unavailable_error(exc: BaseException | None) -> ApplicationError | None:
+    """The 503 for an outage of PostgreSQL or Redis that escaped a view; None for anything else."""
+    if isinstance(exc, DATABASE_ERRORS):
+        return database_unavailable()
+    if isinstance(exc, CACHE_ERRORS):
+        return temporarily_unavailable()
+    return None
+
+
 def json_server_error(request: HttpRequest) -> JsonResponse:
+    """Django's handler500 for API paths; an outage being handled (``sys.exc_info``) is a 503."""
+    unavailable = unavailable_error(sys.exc_info()[1])
+    if unavailable is not None:
+        response = JsonResponse(error_body(unavailable.code, unavailable.message), status=503)
+        response["Retry-After"] = str(unavailable.retry_after)
+        return response
     return JsonResponse(
         error_body("server_error", _("Something went wrong on our side. Please try again.")), status=500
     )

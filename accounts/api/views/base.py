@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from accounts.api.permissions import IsParent
 from accounts.models import ChildProfile
 from accounts.selectors import child_get_for_guardian
-from happy_partner.api.throttling import AnonymousThrottle, ChildThrottle, ParentThrottle
+from happy_partner.api.throttling import AnonymousThrottle, ChildThrottle, CredentialThrottle, ParentThrottle
 
 DEFAULT_THROTTLES = [AnonymousThrottle, ParentThrottle, ChildThrottle]
 # Endpoints that take a secret (password, pairing code) get a tighter per-IP rate on top of the
-# lockouts in accounts.services.lockout.
-CREDENTIAL_THROTTLES = [*DEFAULT_THROTTLES, ScopedRateThrottle]
+# lockouts in accounts.services.lockout; it fails closed (503) while the cache is down.
+CREDENTIAL_THROTTLES = [*DEFAULT_THROTTLES, CredentialThrottle]
 
 
 def client_ip(request) -> str:
