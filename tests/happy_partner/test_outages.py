@@ -421,6 +421,9 @@ def test_redis_down_children_are_answered_crises_stored_and_parents_can_read(sta
     assert "escalate" in [event["action"] for event in events["results"]]
     status, refreshed, _ = server.request("POST", "/api/v1/auth/token/refresh/", {"refresh": family["refresh"]})
     assert status == 200, refreshed
+    # Writes that queue an e-mail still succeed (the e-mail cannot be queued; see README).
+    invitations = f"/api/v1/children/{child_id}/invitations/"
+    assert server.request("POST", invitations, {"email": "grandma@example.com"}, parent)[0] == 201
 
     # Endpoints guarded by a lockout or the credentials rate limit refuse cleanly: they cannot be counted.
     credentials = {"email": family["email"], "password": family["password"]}
