@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.features import features_enabled
 from accounts.models import (
     ChildProfile,
     ConsentRecord,
@@ -18,6 +19,7 @@ from accounts.models import (
     ParentalControls,
     User,
 )
+from accounts.principals import Actor, ChildPrincipal
 from happy_partner.errors import ApplicationError, Failure, not_found
 
 
@@ -42,6 +44,19 @@ def child_get_for_guardian(*, user: User, child_id: int | str) -> ChildProfile:
         raise not_found(_("No such child.")) from None
 
 
+def child_get_for_actor(*, actor: Actor, child_id: int | str) -> ChildProfile:
+    """A device sees only its own child; a parent, the children they guard. Any other id is 404."""
+    if isinstance(actor, ChildPrincipal):
+        if str(child_id) != str(actor.child_id):
+            raise not_found(_("No such child."))
+        return actor.child
+    return child_get_for_guardian(user=actor, child_id=child_id)
+
+
+def controls_get_for_child(*, child: ChildProfile) -> ParentalControls:
+    return ParentalControls.objects.get(child=child)
+
+
 def guardian_role(*, user: User, child: ChildProfile) -> str | None:
     return Guardianship.objects.filter(guardian=user, child=child).values_list("role", flat=True).first()
 
@@ -57,6 +72,13 @@ def guardian_require_owner(*, user: User, child: ChildProfile) -> None:
 
 def guardianships_for_child(*, child: ChildProfile) -> QuerySet[Guardianship]:
     return Guardianship.objects.filter(child=child).select_related("guardian")
+
+
+def guardianship_get_for_child(*, child: ChildProfile, guardianship_id: int | str) -> Guardianship:
+    try:
+        return guardianships_for_child(child=child).get(pk=int(guardianship_id))
+    except (Guardianship.DoesNotExist, ValueError, TypeError):
+        raise not_found(_("No such guardian.")) from None
 
 
 def consents_for_child(*, child: ChildProfile) -> QuerySet[ConsentRecord]:
@@ -86,6 +108,13 @@ def invitations_for_child(*, child: ChildProfile) -> QuerySet[GuardianInvitation
     return GuardianInvitation.objects.filter(child=child).select_related("invited_by", "accepted_by")
 
 
+def invitation_get_for_child(*, child: ChildProfile, invitation_id: int | str) -> GuardianInvitation:
+    try:
+        return invitations_for_child(child=child).get(pk=int(invitation_id))
+    except (GuardianInvitation.DoesNotExist, ValueError, TypeError):
+        raise not_found(_("No such invitation.")) from None
+
+
 def consent_get_for_child(*, child: ChildProfile, consent_id: int | str) -> ConsentRecord:
     try:
         return consents_for_child(child=child).get(pk=int(consent_id))
@@ -94,17 +123,14 @@ def consent_get_for_child(*, child: ChildProfile, consent_id: int | str) -> Cons
 
 
 def child_features(*, child: ChildProfile) -> dict[str, bool]:
-    """What the child's app may offer: switched on by a guardian and, where needed, consented to."""
-    controls = ParentalControls.objects.get(child=child)
-    scopes = set(active_consent_scopes(child=child))
-    return {
-        "chat": child.is_active and ConsentScope.CHAT in scopes,
-        "education": controls.education_enabled,
-        "emotion": controls.emotion_enabled and ConsentScope.EMOTION_COMPANION in scopes,
-        "stories": controls.stories_enabled,
-        "voice": controls.voice_enabled and ConsentScope.VOICE in scopes,
-        "memory": controls.memory_enabled and ConsentScope.MEMORY in scopes,
-    }
+    """What the child's app may offer: switched on by a guardian and, where needed, consented to
+    (the rule is accounts.features.FEATURES)."""
+    enabled = features_enabled(
+        controls=controls_get_for_child(child=child),
+        consents=set(active_consent_scopes(child=child)),
+        child_active=child.is_active,
+    )
+    return {feature.value: on for feature, on in enabled.items()}
 
 
 def consent_policy() -> dict[str, object]:

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.children import ChildProfile
+from conversations.safety.types import Severity
 
 
 class SafetySensitivity(models.TextChoices):
@@ -20,12 +20,17 @@ class SafetySensitivity(models.TextChoices):
     HIGH = "high", _("High")
 
 
-class Severity(models.TextChoices):
-    NONE = "none", _("None")
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
+# Severity is defined once, in the safety package (ordered, so thresholds compare); these are the
+# names people read for it, and the choices of every severity column (controls, messages, events,
+# lexicon terms).
+SEVERITY_NAMES = {
+    Severity.NONE: _("None"),
+    Severity.LOW: _("Low"),
+    Severity.MEDIUM: _("Medium"),
+    Severity.HIGH: _("High"),
+    Severity.CRITICAL: _("Critical"),
+}
+SEVERITY_CHOICES = [(severity.label, SEVERITY_NAMES[severity]) for severity in Severity]
 
 
 # Listing the time-zone database scans the disk (~12 ms); it does not change while we run.
@@ -76,7 +81,7 @@ class ParentalControls(models.Model):
     )
     blocked_words = models.JSONField(_("blocked words"), default=list, blank=True)
     alert_min_severity = models.CharField(
-        _("alert from severity"), max_length=10, choices=Severity.choices[1:], default=Severity.MEDIUM
+        _("alert from severity"), max_length=10, choices=SEVERITY_CHOICES[1:], default=Severity.MEDIUM.label
     )
     alert_email = models.BooleanField(_("alerts by e-mail"), default=True)
     alert_realtime = models.BooleanField(_("alerts in the app"), default=True)
@@ -128,13 +133,6 @@ class ParentalControls(models.Model):
             errors["weekend_end"] = _("The end of the allowed window must be after its start.")
         if errors:
             raise ValidationError(errors)
-
-    def window_for(self, when: timezone.datetime) -> tuple[time, time]:
-        """The allowed window on the family's local day of ``when`` (weekend = Saturday, Sunday)."""
-        local = when.astimezone(self.zone)
-        if local.weekday() >= 5:
-            return self.weekend_start, self.weekend_end
-        return self.weekday_start, self.weekday_end
 
 
 # The rules a family sets: every editable column except the key and the audit column (and the PIN,

@@ -6,11 +6,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models.controls import SEVERITY_CHOICES
 from conversations.safety import term_problem
-from conversations.safety.types import Category, Severity
+from conversations.safety.types import Category
 
 CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Category if c is not Category.PARENT_BLOCKED]
-SEVERITY_CHOICES = [(s.label, s.label) for s in Severity if s is not Severity.NONE]
 
 
 class LexiconTerm(models.Model):
@@ -18,7 +18,7 @@ class LexiconTerm(models.Model):
 
     term = models.CharField(_("term"), max_length=60)
     category = models.CharField(_("category"), max_length=20, choices=CATEGORY_CHOICES)
-    severity = models.CharField(_("severity"), max_length=10, choices=SEVERITY_CHOICES)
+    severity = models.CharField(_("severity"), max_length=10, choices=SEVERITY_CHOICES[1:])
     language = models.CharField(_("language"), max_length=5, choices=[("zh", "中文"), ("en", "English")])
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

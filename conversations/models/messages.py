@@ -6,8 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChildProfile, Device
+from accounts.models.controls import SEVERITY_CHOICES
+from conversations.agents.emotion import EMOTIONS, NEUTRAL
+from conversations.agents.subjects import SUBJECTS
+from conversations.agents.types import AgentName
+from conversations.safety.types import FLAGGED_ACTIONS, Action, Severity
 
-FLAGGED_ACTIONS = ("redirect", "block", "escalate")
+# The code columns take their values from the enums that define them (blank where "none" is meant).
+AGENT_CHOICES = [(agent.value, agent.value) for agent in AgentName]
+ACTION_CHOICES = [(action.value, action.value) for action in Action]
+EMOTION_CHOICES = [(emotion, emotion) for emotion in (*EMOTIONS, NEUTRAL)]
+SUBJECT_CHOICES = [(key, subject.en) for key, subject in SUBJECTS.items()]
 
 
 class ChatSession(models.Model):
@@ -64,16 +73,20 @@ class Message(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply", verbose_name=_("reply to")
     )
     role = models.CharField(_("role"), max_length=10, choices=MessageRole.choices)
-    agent = models.CharField(_("agent"), max_length=10, blank=True)
+    agent = models.CharField(_("agent"), max_length=10, blank=True, choices=AGENT_CHOICES)
     text = models.TextField(_("text"))
     pii_masked = models.BooleanField(_("personal information masked"), default=False)
-    safety_action = models.CharField(_("safety action"), max_length=10, default="allow")
-    safety_severity = models.CharField(_("safety severity"), max_length=10, default="none")
+    safety_action = models.CharField(
+        _("safety action"), max_length=10, choices=ACTION_CHOICES, default=Action.ALLOW.value
+    )
+    safety_severity = models.CharField(
+        _("safety severity"), max_length=10, choices=SEVERITY_CHOICES, default=Severity.NONE.label
+    )
     safety_categories = models.JSONField(_("safety categories"), default=list, blank=True)
     refusal_code = models.CharField(_("refusal"), max_length=30, blank=True)
-    emotion = models.CharField(_("emotion"), max_length=12, blank=True)
+    emotion = models.CharField(_("emotion"), max_length=12, blank=True, choices=EMOTION_CHOICES)
     emotion_intensity = models.FloatField(_("emotion intensity"), null=True, blank=True)
-    subject = models.CharField(_("subject"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=20, blank=True, choices=SUBJECT_CHOICES)
     provider = models.CharField(_("provider"), max_length=30, blank=True)
     latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
@@ -94,7 +107,7 @@ class Message(models.Model):
             models.Index(
                 fields=["child", "-created_at", "-id"],
                 name="message_child_flagged",
-                condition=Q(safety_action__in=FLAGGED_ACTIONS),
+                condition=Q(safety_action__in=tuple(action.value for action in FLAGGED_ACTIONS)),
             ),
         ]
 

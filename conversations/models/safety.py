@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ChildProfile
-from conversations.models.messages import ChatSession, Message
+from accounts.models.controls import SEVERITY_CHOICES
+from conversations.models.messages import ACTION_CHOICES, ChatSession, Message
 
 
 class Direction(models.TextChoices):
@@ -31,8 +32,8 @@ class SafetyEvent(models.Model):
     )
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     categories = models.JSONField(_("categories"), default=list)
-    severity = models.CharField(_("severity"), max_length=10)
-    action = models.CharField(_("action"), max_length=10)
+    severity = models.CharField(_("severity"), max_length=10, choices=SEVERITY_CHOICES)
+    action = models.CharField(_("action"), max_length=10, choices=ACTION_CHOICES)
     evidence = models.JSONField(_("evidence (redacted)"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     parent_notified_at = models.DateTimeField(_("guardians notified at"), null=True, blank=True)

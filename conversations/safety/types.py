@@ -14,6 +14,10 @@ class Action(StrEnum):
     ESCALATE = "escalate"  # caring reply with help, guardians alerted at once
 
 
+# The message was not simply answered: what parents see as "flagged" (history, insights, an index).
+FLAGGED_ACTIONS: tuple[Action, ...] = (Action.REDIRECT, Action.BLOCK, Action.ESCALATE)
+
+
 class Category(StrEnum):
     SELF_HARM = "self_harm"
     VIOLENCE = "violence"
@@ -78,4 +82,4 @@ class Verdict:
 
     @property
     def flagged(self) -> bool:
-        return self.action not in (Action.ALLOW, Action.MASK)
+        return self.action in FLAGGED_ACTIONS

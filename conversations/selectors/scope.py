@@ -8,31 +8,34 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile
 from accounts.principals import Actor, ChildPrincipal
-from accounts.selectors import child_get_for_guardian, children_for_guardian
+from accounts.selectors import child_get_for_actor, children_for_guardian
 from conversations.models import ChatSession
 from happy_partner.errors import ApplicationError, not_found
 
 
 def child_for_principal(*, principal: Actor, child_id: int | str | None) -> ChildProfile:
     """A device acts for its own child (``child_id`` may be omitted); a parent must name one of theirs."""
-    if isinstance(principal, ChildPrincipal):
-        if child_id not in (None, "", principal.child_id, str(principal.child_id)):
-            raise not_found(_("No such child."))
-        return principal.child
     if child_id in (None, ""):
+        if isinstance(principal, ChildPrincipal):
+            return principal.child
         raise ApplicationError(
             code="invalid",
             message=_("Some fields are not valid."),
             fields={"child": [_("Parents must say which child this is for.")]},
         )
-    return child_get_for_guardian(user=principal, child_id=child_id)
+    return child_get_for_actor(actor=principal, child_id=child_id)
 
 
-def sessions_for_principal(*, principal: Actor) -> QuerySet[ChatSession]:
-    """A child can tidy away (soft-delete) a chat; their parents still see it, marked deleted."""
+def sessions_for_principal(*, principal: Actor, child_id: int | str | None = None) -> QuerySet[ChatSession]:
+    """A child can tidy away (soft-delete) a chat; their parents still see it, marked deleted. With
+    ``child_id``, only that child's chats (a child the principal may not see is 404)."""
     if isinstance(principal, ChildPrincipal):
-        return ChatSession.objects.filter(child_id=principal.child_id, deleted_at__isnull=True)
-    return ChatSession.objects.filter(child__in=children_for_guardian(user=principal).values("pk"))
+        sessions = ChatSession.objects.filter(child_id=principal.child_id, deleted_at__isnull=True)
+    else:
+        sessions = ChatSession.objects.filter(child__in=children_for_guardian(user=principal).values("pk"))
+    if child_id not in (None, ""):
+        sessions = sessions.filter(child_id=child_for_principal(principal=principal, child_id=child_id).pk)
+    return sessions
 
 
 def session_get_for_principal(*, principal: Actor, session_id: int) -> ChatSession:

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.features import Feature, feature_enabled
+from accounts.models import ConsentScope
 from accounts.snapshots import ChildSnapshot
 from conversations.agents.types import AgentName
 from conversations.services.usage import Usage
@@ -48,7 +50,7 @@ def gate_check(
     *, snapshot: ChildSnapshot, usage: Usage, session_active_seconds: int, now: datetime, agent: AgentName | None = None
 ) -> Refusal | None:
     c = snapshot.controls
-    if not snapshot.has_consent("chat"):
+    if not snapshot.has_consent(ConsentScope.CHAT):
         return Refusal("consent_required", _reply(snapshot, "consent_required"))
     if not snapshot.is_active:
         return Refusal("child_inactive", _reply(snapshot, "child_inactive"))
@@ -67,15 +69,25 @@ def gate_check(
     return None
 
 
+# The feature behind each agent the parent can switch off; chat itself was checked above.
+AGENT_FEATURES = {
+    AgentName.EDU: Feature.EDUCATION,
+    AgentName.EMOTION: Feature.EMOTION,
+    AgentName.STORY: Feature.STORIES,
+}
+
+
 def enabled_agents(snapshot: ChildSnapshot) -> frozenset[AgentName]:
-    """The agents the router may choose: chat always, the others as the parent switched them.
-    Emotion support also needs the emotion_companion consent."""
-    c = snapshot.controls
+    """The agents the router may choose: chat always, the others as their feature allows
+    (accounts.features: the parent's switch and, for emotion support, its consent)."""
     enabled = {AgentName.CHAT}
-    if c.education_enabled:
-        enabled.add(AgentName.EDU)
-    if c.stories_enabled:
-        enabled.add(AgentName.STORY)
-    if c.emotion_enabled and snapshot.has_consent("emotion_companion"):
-        enabled.add(AgentName.EMOTION)
+    for agent, feature in AGENT_FEATURES.items():
+        if snapshot_feature_enabled(snapshot, feature):
+            enabled.add(agent)
     return frozenset(enabled)
+
+
+def snapshot_feature_enabled(snapshot: ChildSnapshot, feature: Feature) -> bool:
+    return feature_enabled(
+        feature, controls=snapshot.controls, consents=snapshot.consents, child_active=snapshot.is_active
+    )

@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Device
+from accounts.features import Feature
+from accounts.models import ConsentScope, Device
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
 from conversations.agents.classify import CLASSIFIER_PARAMS, classifier_messages, is_confident, parse_choice
@@ -48,7 +49,7 @@ from conversations.safety import Lexicon, check_text_safe, safety_reply, split_s
 from conversations.safety.types import EMOTIONAL_DISTRESS, Action, Severity, Verdict
 from conversations.search import search_tokens
 from conversations.services.alerts import safety_event_notify
-from conversations.services.gate import Refusal, enabled_agents, gate_check
+from conversations.services.gate import Refusal, enabled_agents, gate_check, snapshot_feature_enabled
 from conversations.services.lexicon import current_lexicon
 from conversations.services.sessions import session_create
 from conversations.services.usage import (
@@ -175,13 +176,14 @@ def _receive(
     masked = verdict.masked_text
     decision = None
     ctx = None
-    memories_allowed = snapshot.has_consent("memory") and c.memory_enabled
+    memories_allowed = snapshot_feature_enabled(snapshot, Feature.MEMORY)
     if refusal is None and verdict.action in (Action.ALLOW, Action.MASK):
         ctx = _context(snapshot, session, masked, memories_allowed)
         decision = route(ctx)
         if force_agent is not None:
             decision = dataclasses.replace(decision, agent=force_agent)
-    emotion = decision.emotion if decision and snapshot.has_consent("emotion_companion") else None
+    # Emotion readings are kept with the consent alone (insights), even with emotion support off.
+    emotion = decision.emotion if decision and snapshot.has_consent(ConsentScope.EMOTION_COMPANION) else None
     message = Message.objects.create(
         session=session,
         child_id=snapshot.child_id,

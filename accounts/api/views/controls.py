@@ -1,25 +1,22 @@
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from accounts.api.permissions import IsParentOrChildDevice
 from accounts.api.serializers import ControlsSerializer, PinResultSerializer, PinSerializer
 from accounts.api.views.base import GuardianChildMixin
-from accounts.models import ChildProfile, ParentalControls
-from accounts.principals import ChildPrincipal
-from accounts.selectors import child_get_for_guardian
+from accounts.models import ChildProfile
+from accounts.selectors import child_get_for_actor, controls_get_for_child
 from accounts.services.controls import controls_update, pin_verify
 from happy_partner.api.views import ApiView
-from happy_partner.errors import not_found
 
 
 class ControlsView(GuardianChildMixin, ApiView):
     serializer_class = ControlsSerializer
 
     def _render(self, child: ChildProfile) -> Response:
-        return Response(ControlsSerializer(ParentalControls.objects.get(child=child)).data)
+        return Response(ControlsSerializer(controls_get_for_child(child=child)).data)
 
     @extend_schema(responses={200: ControlsSerializer}, tags=["controls"])
     def get(self, request, child_id: int):
@@ -47,16 +44,9 @@ class VerifyPinView(ApiView):
     permission_classes = [IsParentOrChildDevice]
     serializer_class = PinSerializer
 
-    def _child(self, request, child_id: int) -> ChildProfile:
-        if isinstance(request.user, ChildPrincipal):
-            if request.user.child_id != child_id:
-                raise not_found(_("No such child."))
-            return request.user.child
-        return child_get_for_guardian(user=request.user, child_id=child_id)
-
     @extend_schema(request=PinSerializer, responses={200: PinResultSerializer}, tags=["controls"])
     def post(self, request, child_id: int):
-        child = self._child(request, child_id)
+        child = child_get_for_actor(actor=request.user, child_id=child_id)
         serializer = PinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response({"valid": pin_verify(child=child, pin=serializer.validated_data["pin"])})

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -15,11 +14,16 @@ from accounts.api.serializers import (
 )
 from accounts.api.views.base import GuardianChildMixin
 from accounts.models import GuardianInvitation, Guardianship
-from accounts.selectors import child_get_for_guardian, guardianships_for_child, invitations_for_child
+from accounts.selectors import (
+    child_get_for_guardian,
+    guardianship_get_for_child,
+    guardianships_for_child,
+    invitation_get_for_child,
+    invitations_for_child,
+)
 from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create, invitation_revoke
 from happy_partner.api.pagination import paginated_response
 from happy_partner.api.views import ApiView
-from happy_partner.errors import not_found
 
 
 class GuardianListView(GuardianChildMixin, ApiView):
@@ -36,9 +40,7 @@ class GuardianDetailView(GuardianChildMixin, ApiView):
 
     @extend_schema(responses={204: None}, tags=["guardians"])
     def delete(self, request, child_id: int, guardianship_id: int):
-        guardianship = guardianships_for_child(child=self.get_child()).filter(pk=guardianship_id).first()
-        if guardianship is None:
-            raise not_found(_("No such guardian."))
+        guardianship = guardianship_get_for_child(child=self.get_child(), guardianship_id=guardianship_id)
         guardianship_remove(actor=request.user, guardianship=guardianship)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -71,9 +73,7 @@ class InvitationRevokeView(GuardianChildMixin, ApiView):
 
     @extend_schema(request=None, responses={200: InvitationSerializer}, tags=["guardians"])
     def post(self, request, child_id: int, invitation_id: int):
-        invitation = invitations_for_child(child=self.get_child()).filter(pk=invitation_id).first()
-        if invitation is None:
-            raise not_found(_("No such invitation."))
+        invitation = invitation_get_for_child(child=self.get_child(), invitation_id=invitation_id)
         return Response(InvitationSerializer(invitation_revoke(actor=request.user, invitation=invitation)).data)
 
 

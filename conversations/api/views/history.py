@@ -58,10 +58,7 @@ class SessionListView(ApiView):
         tags=["chat"],
     )
     def get(self, request):
-        sessions = sessions_for_principal(principal=request.user)
-        child_id = request.query_params.get("child")
-        if child_id:
-            sessions = sessions.filter(child_id=child_for_principal(principal=request.user, child_id=child_id).pk)
+        sessions = sessions_for_principal(principal=request.user, child_id=request.query_params.get("child"))
         return paginated_response(self, sessions)
 
     @extend_schema(request=SessionCreateSerializer, responses={201: SessionSerializer}, tags=["chat"])
