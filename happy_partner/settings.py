@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_credentials",
         "schedule": timedelta(hours=1),
     },
+    # Safety alerts not delivered yet (broker or e-mail down when they happened): conversations/services/alerts.py
+    "conversations-redeliver-safety-alerts": {
+        "task": "conversations.tasks.redeliver_safety_alerts",
+        "schedule": timedelta(minutes=2),
+    },
 }
 
 # --- Auth ------------------------------------------------------------------------------------------

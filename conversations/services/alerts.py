@@ -1,19 +1,67 @@
-"""Telling guardians: safety events become realtime pushes and e-mails, after the commit."""
+"""Telling guardians: safety events become realtime pushes and e-mails, after the commit.
+
+Whether and how guardians are alerted is one rule, ``alert_channels``, used here, by the e-mail
+(``notifications.py``) and by the redelivery sweep. ``SafetyEvent.parent_notified_at`` records when
+the alert was *delivered*: when the e-mail went out if the alert needs one, otherwise when the push
+reached the channel layer. Until then the event is undelivered, and ``safety_alerts_redeliver``
+(a periodic job) tries again for a day, so a broker or Redis outage delays an alert instead of
+losing it, and never fails the child's request.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Guardianship
 from accounts.snapshots import ChildSnapshot
 from conversations.models import SafetyEvent
 from conversations.safety.types import Action, Severity
 
 logger = logging.getLogger(__name__)
+
+# Undelivered alerts are retried for this long after the event, starting this long after it (the
+# normal path has delivered by then), at most this many per run.
+REDELIVERY_WINDOW = timedelta(hours=24)
+REDELIVERY_GRACE = timedelta(minutes=2)
+REDELIVERY_BATCH = 100
+
+
+class AlertPreferences(Protocol):
+    """The guardians' alert settings: the cached snapshot's controls or the ParentalControls row."""
+
+    @property
+    def alert_min_severity(self) -> str: ...
+    @property
+    def alert_email(self) -> bool: ...
+    @property
+    def alert_realtime(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class AlertChannels:
+    push: bool
+    mail: bool
+
+    def __bool__(self) -> bool:
+        return self.push or self.mail
+
+
+def alert_channels(*, severity: str, action: str, preferences: AlertPreferences) -> AlertChannels:
+    """How guardians hear about an event: from their threshold up, by push and/or e-mail as they chose;
+    an escalation always, both ways, whatever the preferences."""
+    if action == Action.ESCALATE:
+        return AlertChannels(push=True, mail=True)
+    if Severity.from_label(severity) < Severity.from_label(preferences.alert_min_severity):
+        return AlertChannels(push=False, mail=False)
+    return AlertChannels(push=preferences.alert_realtime, mail=preferences.alert_email)
 
 
 def guardian_group(user_id: int) -> str:
@@ -21,42 +69,104 @@ def guardian_group(user_id: int) -> str:
     return f"guardian.{user_id}"
 
 
-def _should_alert(event: SafetyEvent, snapshot: ChildSnapshot) -> bool:
-    if event.action == Action.ESCALATE:
-        return True  # always, whatever the preferences
-    return Severity.from_label(event.severity) >= Severity.from_label(snapshot.controls.alert_min_severity)
-
-
-def safety_event_notify(*, event: SafetyEvent, snapshot: ChildSnapshot) -> None:
-    """Schedule the alerts for after the commit; the event row records when guardians were told."""
-    if not _should_alert(event, snapshot):
-        return
-    controls = snapshot.controls
-    escalate = event.action == Action.ESCALATE
-    push = controls.alert_realtime or escalate
-    mail = controls.alert_email or escalate
-    SafetyEvent.objects.filter(pk=event.pk).update(parent_notified_at=timezone.now())
-    payload = {
+def _payload(event: SafetyEvent) -> dict[str, Any]:
+    return {
         "type": "safety.alert",
         "event": event.pk,
-        "child": snapshot.child_id,
+        "child": event.child_id,
         "severity": event.severity,
         "action": event.action,
         "categories": event.categories,
     }
 
-    def send() -> None:
-        if push:
-            layer = get_channel_layer()
-            for guardian_id in snapshot.guardian_ids:
-                try:
-                    async_to_sync(layer.group_send)(guardian_group(guardian_id), payload)
-                except Exception:
-                    logger.exception("realtime alert failed event_id=%s", event.pk)
-        if mail:
-            from conversations.tasks import send_safety_alert_email
 
-            send_safety_alert_email.delay(event_id=event.pk)
+def _push(event: SafetyEvent, guardian_ids: tuple[int, ...]) -> bool:
+    """Send the alert to every guardian's group; True when the channel layer took all of them."""
+    layer = get_channel_layer()
+    delivered = layer is not None
+    for guardian_id in guardian_ids:
+        try:
+            async_to_sync(layer.group_send)(guardian_group(guardian_id), _payload(event))
+        except Exception:
+            logger.warning("realtime alert failed event_id=%s guardian_id=%s", event.pk, guardian_id, exc_info=True)
+            delivered = False
+    return delivered
 
-    transaction.on_commit(send)
-    logger.info("guardians alerted event_id=%s push=%s mail=%s", event.pk, push, mail)
+
+def _mark_delivered(event_id: int) -> None:
+    SafetyEvent.objects.filter(pk=event_id, parent_notified_at__isnull=True).update(parent_notified_at=timezone.now())
+
+
+def _queue_email(event_id: int) -> bool:
+    """Hand the e-mail to the worker; the e-mail marks the event delivered once it is sent. With the
+    broker down this fails: the event stays undelivered and the sweep sends it later."""
+    from conversations.tasks import send_safety_alert_email
+
+    try:
+        send_safety_alert_email.delay(event_id=event_id)
+    except Exception:
+        logger.warning("alert e-mail not queued, redelivered later event_id=%s", event_id, exc_info=True)
+        return False
+    return True
+
+
+def _deliver(event: SafetyEvent, channels: AlertChannels, guardian_ids: tuple[int, ...]) -> None:
+    pushed = channels.push and _push(event, guardian_ids)
+    if channels.mail:
+        _queue_email(event.pk)
+    elif pushed:
+        _mark_delivered(event.pk)
+    logger.info("guardians alerted event_id=%s push=%s mail=%s", event.pk, pushed, channels.mail)
+
+
+def safety_event_notify(*, event: SafetyEvent, snapshot: ChildSnapshot) -> None:
+    """Alert the guardians after the commit, if the event calls for it. Never fails the caller."""
+    channels = alert_channels(severity=event.severity, action=event.action, preferences=snapshot.controls)
+    if channels:
+        guardian_ids = snapshot.guardian_ids
+        transaction.on_commit(lambda: _deliver(event, channels, guardian_ids), robust=True)
+
+
+def safety_alerts_redeliver(*, now: datetime | None = None) -> int:
+    """Deliver the alerts of the last day that have not been delivered (periodic job).
+
+    Idempotent: a delivered event is marked and never picked again; the e-mail itself skips an
+    event another worker has delivered meanwhile, and guardians it already reached. Returns how
+    many events were delivered.
+    """
+    from conversations.services.notifications import safety_alert_email_send
+
+    now = now or timezone.now()
+    candidates = (
+        SafetyEvent.objects.filter(
+            parent_notified_at__isnull=True,
+            created_at__gte=now - REDELIVERY_WINDOW,
+            created_at__lte=now - REDELIVERY_GRACE,
+        )
+        .select_related("child__controls")
+        .order_by("created_at")
+    )
+    delivered = 0
+    for event in candidates.iterator(chunk_size=200):
+        if delivered >= REDELIVERY_BATCH:
+            break
+        channels = alert_channels(severity=event.severity, action=event.action, preferences=event.child.controls)
+        if channels.mail:
+            try:
+                safety_alert_email_send(event_id=event.pk)
+            except OSError:
+                logger.warning("alert e-mail failed again event_id=%s", event.pk, exc_info=True)
+                continue
+        elif channels.push:
+            guardian_ids = tuple(
+                Guardianship.objects.filter(child_id=event.child_id).values_list("guardian_id", flat=True)
+            )
+            if not _push(event, guardian_ids):
+                continue
+            _mark_delivered(event.pk)
+        else:
+            continue  # below the guardians' threshold: nothing to deliver
+        delivered += 1
+    if delivered:
+        logger.info("undelivered safety alerts delivered count=%s", delivered)
+    return delivered
