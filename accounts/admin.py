@@ -17,6 +17,7 @@ from accounts.models import (
     GuardianRole,
     Guardianship,
     PairingCode,
+    PairingRequest,
     ParentalControls,
     User,
 )
@@ -192,12 +193,39 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(PairingCode)
 class PairingCodeAdmin(admin.ModelAdmin):
-    list_display = ["id", "child", "created_by", "created_at", "expires_at", "used_at"]
-    list_filter = ["used_at"]
+    list_display = ["id", "child", "kind", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["kind", "used_at"]
     search_fields = ["child__display_name", "created_by__email"]
-    readonly_fields = ["child", "created_by", "created_at", "expires_at", "used_at", "device"]
+    readonly_fields = ["child", "kind", "created_by", "created_at", "expires_at", "used_at", "device"]
     exclude = ["code_digest"]
     list_select_related = ["child", "created_by"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PairingRequest)
+class PairingRequestAdmin(admin.ModelAdmin):
+    """Device-initiated pairing requests: read-only; the code and the device's secret never shown."""
+
+    list_display = ["id", "device_name", "child", "claimed_by", "created_at", "claimed_at", "collected_at"]
+    list_filter = ["claimed_at", "collected_at"]
+    search_fields = ["device_name", "child__display_name", "claimed_by__email"]
+    readonly_fields = [
+        "device_name",
+        "child",
+        "claimed_by",
+        "created_at",
+        "expires_at",
+        "claimed_at",
+        "device",
+        "collected_at",
+    ]
+    exclude = ["code_digest", "secret_digest"]
+    list_select_related = ["child", "claimed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -12,6 +12,7 @@ from accounts.models import (
     ConsentScope,
     Device,
     GuardianInvitation,
+    PairingCodeKind,
     Guardianship,
     ParentalControls,
     User,
@@ -214,14 +215,43 @@ class DeviceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PairingCodeCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=PairingCodeKind.choices,
+        default=PairingCodeKind.SHORT,
+        help_text=_(
+            "short: 6 digits, for a device with only a keypad. long: 12 characters in groups of four "
+            "(K7QM-3XRT-9HWP), for a device with a keyboard; cannot be guessed."
+        ),
+    )
+
+
 class PairingCodeSerializer(serializers.Serializer):
     code = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PairingCodeKind.choices)
     expires_at = serializers.DateTimeField()
 
 
 class PairSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=12)
+    # A long code may be sent as shown, with its hyphens (14 characters) or spaces.
+    code = serializers.CharField(max_length=20)
     device_name = serializers.CharField(max_length=60)
+
+
+class PairingRequestCreateSerializer(serializers.Serializer):
+    device_name = serializers.CharField(max_length=60)
+
+
+class PairingRequestCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text=_("Show or speak this to the parent, e.g. K7QM-3XRT."))
+    secret = serializers.CharField(help_text=_("Keep it: send it as X-Pairing-Secret when polling."))
+    expires_at = serializers.DateTimeField()
+    poll_interval = serializers.IntegerField(help_text=_("Seconds to wait between polls."))
+
+
+class PairingClaimSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
 
 
 class ChildBriefSerializer(serializers.ModelSerializer):
@@ -233,6 +263,23 @@ class ChildBriefSerializer(serializers.ModelSerializer):
 class PairResultSerializer(TokenPairSerializer):
     child = ChildBriefSerializer()
     device = DeviceSerializer()
+
+
+class PairingClaimResultSerializer(serializers.Serializer):
+    child = ChildBriefSerializer()
+    device = DeviceSerializer()
+
+
+class PairingRequestStatusSerializer(serializers.Serializer):
+    """``pending`` until a guardian enters the code; then ``paired`` with the tokens, exactly once."""
+
+    status = serializers.ChoiceField(choices=[("pending", "pending"), ("paired", "paired")])
+    expires_at = serializers.DateTimeField()
+    poll_interval = serializers.IntegerField(required=False)
+    access = serializers.CharField(required=False)
+    refresh = serializers.CharField(required=False)
+    child = ChildBriefSerializer(required=False)
+    device = DeviceSerializer(required=False)
 
 
 # --- guardians ---------------------------------------------------------------------------------------

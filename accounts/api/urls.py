@@ -37,7 +37,18 @@ urlpatterns = [
         guardians.InvitationRevokeView.as_view(),
         name="child-invitation-revoke",
     ),
+    path(
+        "children/<id:child_id>/pairing-requests/claim/",
+        devices.PairingRequestClaimView.as_view(),
+        name="child-pairing-request-claim",
+    ),
     path("devices/pair/", devices.PairView.as_view(), name="devices-pair"),
+    path("devices/pairing-requests/", devices.PairingRequestCreateView.as_view(), name="devices-pairing-requests"),
+    path(
+        "devices/pairing-requests/<id:request_id>/",
+        devices.PairingRequestStatusView.as_view(),
+        name="devices-pairing-request",
+    ),
     path("consent-policy/", consents.ConsentPolicyView.as_view(), name="consent-policy"),
     path("invitations/accept/", guardians.InvitationAcceptView.as_view(), name="invitations-accept"),
 ]

@@ -3,7 +3,7 @@
 from accounts.models.children import ChildProfile, GuardianInvitation, GuardianRole, Guardianship
 from accounts.models.consent import ConsentMethod, ConsentRecord, ConsentScope
 from accounts.models.controls import ParentalControls, SafetySensitivity, Severity
-from accounts.models.devices import Device, PairingCode
+from accounts.models.devices import Device, PairingCode, PairingCodeKind, PairingRequest
 from accounts.models.users import User
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "GuardianRole",
     "Guardianship",
     "PairingCode",
+    "PairingCodeKind",
+    "PairingRequest",
     "ParentalControls",
     "SafetySensitivity",
     "Severity",

@@ -48,8 +48,14 @@ class Device(models.Model):
         return self.revoked_at is None
 
 
+class PairingCodeKind(models.TextChoices):
+    SHORT = "short", _("6 digits (keypad)")
+    LONG = "long", _("12 characters (keyboard)")
+
+
 class PairingCode(models.Model):
-    """A 6-digit, single-use, 10-minute code a device trades for a child-scoped token pair.
+    """A single-use, 10-minute code a device trades for a child-scoped token pair: 6 digits for a
+    keypad, or 12 characters from an unambiguous alphabet where the device has a keyboard.
 
     Only a keyed digest of the code is stored. At most one unused code per digest exists, so a
     code identifies exactly one child.
@@ -59,6 +65,9 @@ class PairingCode(models.Model):
         ChildProfile, on_delete=models.CASCADE, related_name="pairing_codes", verbose_name=_("child")
     )
     code_digest = models.CharField(_("code digest"), max_length=64, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=5, choices=PairingCodeKind.choices, default=PairingCodeKind.SHORT, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("created by")
     )
@@ -81,3 +90,52 @@ class PairingCode(models.Model):
 
     def __str__(self) -> str:
         return f"pairing code #{self.pk} for child {self.child_id}"
+
+
+class PairingRequest(models.Model):
+    """The flow AI toys use: the device asks for a code, shows or speaks it, and a signed-in guardian
+    enters it for one of their children; the device then collects its tokens once.
+
+    Only keyed digests of the code and of the device's secret are stored. At most one unclaimed
+    request per code digest exists, so a code identifies exactly one request.
+    """
+
+    device_name = models.CharField(_("device name"), max_length=60)
+    code_digest = models.CharField(_("code digest"), max_length=64, editable=False)
+    secret_digest = models.CharField(_("secret digest"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    child = models.ForeignKey(
+        ChildProfile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pairing_requests",
+        verbose_name=_("child"),
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    device = models.OneToOneField(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("device")
+    )
+    collected_at = models.DateTimeField(_("tokens collected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pairing request")
+        verbose_name_plural = _("pairing requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_digest"], condition=Q(claimed_at__isnull=True), name="pairing_request_unclaimed_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="pairing_request_expiry")]
+
+    def __str__(self) -> str:
+        return f"pairing request #{self.pk} ({self.device_name})"

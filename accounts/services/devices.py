@@ -1,4 +1,11 @@
-"""Device pairing: a parent's one-time code becomes a child-scoped token pair on a device."""
+"""Device pairing: a parent's one-time code becomes a child-scoped token pair on a device.
+
+Two kinds of code a parent asks for: 6 digits for a device with only a keypad, or 12 characters
+from an unambiguous alphabet, grouped for reading (``K7QM-3XRT-9HWP``), where the device has a
+keyboard. Wrong codes count against the caller's IP (lockout) and, for 6-digit codes, against the
+global budget of failed pairings (accounts.services.pairing_budget). The device-initiated flow
+(the device shows a code, a signed-in parent enters it) is in accounts.services.pairing_requests.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +15,58 @@ import logging
 import re
 import secrets
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, User
+from accounts.models import ChildProfile, ConsentScope, Device, Guardianship, PairingCode, PairingCodeKind, User
 from accounts.selectors import consent_is_active
 from accounts.services.lockout import lockout_check, lockout_record_failure
+from accounts.services.pairing_budget import pairing_budget_refund, pairing_budget_spend
 from accounts.tokens import ChildRefreshToken, token_pair
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
-CODE_PATTERN = re.compile(r"^[0-9]{6}$")
+SHORT_CODE = re.compile(r"^[0-9]{6}$")
+# 30 symbols a child or a parent will not confuse: no 0/O, 1/I/L, nor U (read as V).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+LONG_CODE_LENGTH = 12
+LONG_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{LONG_CODE_LENGTH}}}$")
+_SEPARATORS = re.compile(r"[\s-]")
 
 
-def _code_digest(code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+def pairing_digest(value: str) -> str:
+    """The keyed digest stored in place of a code or a device secret (never the value itself)."""
+    return hmac.new(str(settings.SECRET_KEY).encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def _require_chat_allowed(child: ChildProfile) -> None:
+def pairing_code_normalize(code: str) -> str:
+    """What a person typed, as the code it means: spaces and hyphens dropped, letters upper-case."""
+    return _SEPARATORS.sub("", code or "").upper()
+
+
+def pairing_code_random(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def pairing_code_grouped(code: str) -> str:
+    """``K7QM3XRT9HWP`` as ``K7QM-3XRT-9HWP``: groups of four, easier to read out and type."""
+    return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
+
+
+def _code_kind(code: str) -> str | None:
+    if SHORT_CODE.match(code):
+        return PairingCodeKind.SHORT
+    if LONG_CODE.match(code):
+        return PairingCodeKind.LONG
+    return None
+
+
+def pairing_require_chat_allowed(child: ChildProfile) -> None:
     if not child.is_active:
         raise ApplicationError(
             code="child_inactive", message=_("This child's profile is switched off."), kind=Failure.CONFLICT
@@ -42,24 +80,35 @@ def _require_chat_allowed(child: ChildProfile) -> None:
 
 
 @transaction.atomic
-def pairing_code_create(*, actor: User, child: ChildProfile) -> tuple[PairingCode, str]:
-    """A fresh code replaces any unused code of this child, so at most one is live at a time."""
-    _require_chat_allowed(child)
+def pairing_code_create(
+    *, actor: User, child: ChildProfile, kind: str = PairingCodeKind.SHORT
+) -> tuple[PairingCode, str]:
+    """A fresh code replaces any unused code of this child, so at most one is live at a time.
+
+    Returns the code as it is shown: 6 digits, or 12 characters in groups of four."""
+    pairing_require_chat_allowed(child)
     now = timezone.now()
     PairingCode.objects.filter(child=child, used_at__isnull=True).delete()
     for _attempt in range(20):
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        digest = _code_digest(code)
+        if kind == PairingCodeKind.LONG:
+            code = pairing_code_random(LONG_CODE_LENGTH)
+        else:
+            code = f"{secrets.randbelow(1_000_000):06d}"
+        digest = pairing_digest(code)
         PairingCode.objects.filter(code_digest=digest, used_at__isnull=True, expires_at__lte=now).delete()
         try:
             with transaction.atomic():
                 pairing = PairingCode.objects.create(
-                    child=child, code_digest=digest, created_by=actor, expires_at=now + settings.PAIRING_CODE_TTL
+                    child=child,
+                    code_digest=digest,
+                    kind=kind,
+                    created_by=actor,
+                    expires_at=now + settings.PAIRING_CODE_TTL,
                 )
         except IntegrityError:  # another child holds this code right now
             continue
-        logger.info("pairing code created child_id=%s by user_id=%s", child.pk, actor.pk)
-        return pairing, code
+        logger.info("pairing code created child_id=%s kind=%s by user_id=%s", child.pk, kind, actor.pk)
+        return pairing, (pairing_code_grouped(code) if kind == PairingCodeKind.LONG else code)
     raise RuntimeError("could not find a free pairing code")
 
 
@@ -74,33 +123,69 @@ def _invalid_code() -> ApplicationError:
 def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[str, str]]:
     """Trade a pairing code for a device and its child-scoped tokens.
 
-    Wrong codes count against the caller's IP; after 10 in 15 minutes it is locked out, which
-    puts guessing one of a million codes within a 10-minute life out of reach.
+    Wrong codes count against the caller's IP; after 10 in 15 minutes it is locked out. Every
+    6-digit attempt also spends the global budget of failed pairings (a right one gives its place
+    back), so many addresses together cannot guess more than the budget allows.
     """
     lockout_check(kind="pairing_ip", key=ip)
-    code = (code or "").strip()
-    if not CODE_PATTERN.match(code):
+    code = pairing_code_normalize(code)
+    kind = _code_kind(code)
+    if kind is None:
         lockout_record_failure(kind="pairing_ip", key=ip)
         raise _invalid_code()
+    budget_key = pairing_budget_spend() if kind == PairingCodeKind.SHORT else None
     with transaction.atomic():
         pairing = (
             PairingCode.objects.select_for_update()
             .select_related("child")
-            .filter(code_digest=_code_digest(code), used_at__isnull=True)
+            .filter(code_digest=pairing_digest(code), kind=kind, used_at__isnull=True)
             .first()
         )
         now = timezone.now()
         if pairing is None or pairing.expires_at <= now:
             lockout_record_failure(kind="pairing_ip", key=ip)
             raise _invalid_code()
-        _require_chat_allowed(pairing.child)
+        if budget_key is not None:
+            pairing_budget_refund(budget_key)
+        pairing_require_chat_allowed(pairing.child)
         device = Device.objects.create(child=pairing.child, name=device_name.strip(), paired_by=pairing.created_by)
         pairing.used_at = now
         pairing.device = device
         pairing.save(update_fields=["used_at", "device"])
         tokens = token_pair(ChildRefreshToken.for_device(device))
-    logger.info("device paired child_id=%s device_id=%s", device.child_id, device.pk)
+        device_paired_notify(device=device)
+    logger.info("device paired child_id=%s device_id=%s kind=%s", device.child_id, device.pk, kind)
     return device, tokens
+
+
+def device_paired_notify(*, device: Device) -> None:
+    """After the commit, tell every guardian of the child: an e-mail each (Celery) and a push to
+    their open apps (channel-layer group ``guardian.<user_id>``). Failures are logged, not raised:
+    the pairing has happened either way."""
+    device_id, child_id = device.pk, device.child_id
+
+    def send() -> None:
+        from accounts.tasks import send_device_paired_email
+        from conversations.services.alerts import guardian_group  # the one definition of the group name
+
+        payload = {"type": "device.paired", "child": child_id, "device": device_id}
+        try:
+            guardian_ids = list(Guardianship.objects.filter(child_id=child_id).values_list("guardian_id", flat=True))
+            layer = get_channel_layer()
+        except Exception:
+            logger.exception("device paired push failed device_id=%s", device_id)
+            guardian_ids, layer = [], None
+        for guardian_id in guardian_ids:
+            try:
+                async_to_sync(layer.group_send)(guardian_group(guardian_id), payload)
+            except Exception:
+                logger.exception("device paired push failed device_id=%s guardian_id=%s", device_id, guardian_id)
+        try:
+            send_device_paired_email.delay(device_id=device_id)
+        except Exception:
+            logger.exception("device paired e-mail not queued device_id=%s", device_id)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import GuardianInvitation
+from accounts.models import Device, GuardianInvitation, PairingRequest, User
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +39,36 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     logger.info("guardian invitation sent invitation_id=%s", invitation_id)
     return True
+
+
+def device_paired_email_send(*, device_id: int) -> int:
+    """Tell every guardian that a device can now act as their child, with the page to remove it.
+
+    The link is the dashboard's devices page of the child (``/dashboard/children/<id>/devices/``);
+    that dashboard comes later, until then the parent app lists and removes devices through the
+    API. Sent even if the device was removed meanwhile: the other guardians should know."""
+    device = Device.objects.select_related("child__controls", "paired_by").filter(pk=device_id).first()
+    if device is None:
+        return 0
+    child = device.child
+    by_request = PairingRequest.objects.filter(device=device).exists()
+    guardians = User.objects.filter(guardianships__child=child, is_active=True)
+    sent = 0
+    for guardian in guardians:
+        with translation.override(guardian.language), timezone.override(child.controls.zone):
+            context = {
+                "guardian": guardian.display_name,
+                "child": child.display_name,
+                "device": device.name,
+                "paired_by": device.paired_by.display_name if device.paired_by else "",
+                "by_request": by_request,
+                "when": device.created_at,
+                "time_zone": child.controls.time_zone,
+                "url": f"{settings.SITE_URL}/dashboard/children/{child.pk}/devices/",
+            }
+            subject = _("A device was paired with %(child)s's profile on Happy Partner") % context
+            body = render_to_string("accounts/email/device_paired.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [guardian.email])
+        sent += 1
+    logger.info("device paired e-mails sent device_id=%s count=%s", device_id, sent)
+    return sent

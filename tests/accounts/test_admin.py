@@ -13,12 +13,14 @@ from accounts.models import (
     GuardianInvitation,
     Guardianship,
     PairingCode,
+    PairingRequest,
     ParentalControls,
     User,
 )
 from accounts.services.controls import controls_update
 from accounts.services.devices import pairing_code_create
 from accounts.services.guardians import invitation_create
+from accounts.services.pairing_requests import pairing_request_claim, pairing_request_create
 from tests.factories import build_cast
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,9 @@ def world():
     controls_update(actor=cast.parent_b, child=cast.child_b1, data={"pin": "864202"})
     invitation_create(actor=cast.parent_b, child=cast.child_b1, email="grandma@example.com")
     pairing_code_create(actor=cast.parent_a, child=cast.child_a2)
+    pairing_request_create(device_name="Story Owl")
+    _request, code, _secret = pairing_request_create(device_name="Robo Bear")
+    pairing_request_claim(actor=cast.parent_a, child=cast.child_a2, code=code)
     return cast
 
 
@@ -57,6 +62,8 @@ def _secrets() -> list[str]:
     values += [v for v in ParentalControls.objects.values_list("pin_hash", flat=True) if v]
     values += list(PairingCode.objects.values_list("code_digest", flat=True))
     values += list(GuardianInvitation.objects.values_list("token_digest", flat=True))
+    for code_digest, secret_digest in PairingRequest.objects.values_list("code_digest", "secret_digest"):
+        values += [code_digest, secret_digest]
     for encoded in User.objects.values_list("password", flat=True):
         values.append(encoded)
         values.append(encoded.rsplit("$", 1)[-1])  # the hash itself, without algorithm and salt
@@ -74,6 +81,7 @@ def test_all_accounts_models_are_registered():
         "consentrecord",
         "device",
         "pairingcode",
+        "pairingrequest",
     }
 
 
@@ -104,6 +112,7 @@ SEARCH_TERMS = {
     "consentrecord": "Bella",
     "device": "Bella",
     "pairingcode": "Aaron",
+    "pairingrequest": "Robo",
 }
 
 
@@ -175,6 +184,15 @@ def test_consent_records_cannot_be_added_changed_or_deleted_over_http(staff_clie
 
 def test_pairing_codes_cannot_be_added(staff_client):
     assert staff_client.get(_url(PairingCode, "add")).status_code == 403
+
+
+def test_pairing_requests_are_read_only(staff_client):
+    request = PairingRequest.objects.order_by("pk").first()
+    before = list(PairingRequest.objects.order_by("pk").values())
+    assert staff_client.get(_url(PairingRequest, "add")).status_code == 403
+    response = staff_client.post(_url(PairingRequest, "change", request.pk), {"device_name": "Hacked"})
+    assert response.status_code == 403
+    assert list(PairingRequest.objects.order_by("pk").values()) == before
 
 
 def test_non_staff_parent_is_sent_to_the_admin_login(world):

@@ -31,6 +31,7 @@ from accounts.models import (
     GuardianRole,
     Guardianship,
     PairingCode,
+    PairingRequest,
     ParentalControls,
     User,
 )
@@ -38,6 +39,7 @@ from accounts.services.consent import consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.services.devices import device_pair, device_revoke, pairing_code_create
 from accounts.services.guardians import invitation_accept, invitation_create, invitation_revoke
+from accounts.services.pairing_requests import pairing_request_create
 from accounts.tokens import ChildRefreshToken, ParentRefreshToken
 from tests.factories import PASSWORD, Cast
 from tests.request_tables import DROP, INVALID, MALFORMED, NO_BODY, Raw, client_as, cursor, merged, send, table
@@ -126,6 +128,7 @@ def db_state() -> dict[str, list]:
         "consents": list(ConsentRecord.objects.order_by("pk").values()),
         "devices": list(Device.objects.order_by("pk").values(*device_fields)),
         "pairing_codes": list(PairingCode.objects.order_by("pk").values()),
+        "pairing_requests": list(PairingRequest.objects.order_by("pk").values()),
         "invitations": list(GuardianInvitation.objects.order_by("pk").values()),
         "outstanding_tokens": list(OutstandingToken.objects.order_by("pk").values_list("jti", flat=True)),
         "blacklisted_tokens": list(BlacklistedToken.objects.order_by("pk").values_list("token_id", flat=True)),
@@ -136,8 +139,11 @@ def db_state() -> dict[str, list]:
 def ids(cast: Cast) -> dict[str, Any]:
     """Values for the ``{placeholders}`` in the tables' paths."""
     pending, _token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email="pending@example.com")
+    pairing_request, pairing_request_code, _secret = pairing_request_create(device_name="Robo Bear")
     return {
         **cast.path_ids(),
+        "preq": pairing_request.pk,
+        "preq_code": pairing_request_code,
         "consent_a1": ConsentRecord.objects.get(child=cast.child_a1, scope=ConsentScope.CHAT).pk,
         "consent_b1": ConsentRecord.objects.get(child=cast.child_b1, scope=ConsentScope.CHAT).pk,
         "owner_a1": Guardianship.objects.get(child=cast.child_a1, role=GuardianRole.OWNER).pk,
@@ -170,6 +176,9 @@ GUARDIAN = "/api/v1/children/{a1}/guardians/{co_a1}/"
 INVITATIONS = "/api/v1/children/{a1}/invitations/"
 INVITATION_REVOKE = "/api/v1/children/{a1}/invitations/{inv_pending_a1}/revoke/"
 PAIR = "/api/v1/devices/pair/"
+PAIRING_REQUESTS = "/api/v1/devices/pairing-requests/"
+PAIRING_REQUEST = "/api/v1/devices/pairing-requests/{preq}/"
+CLAIM = "/api/v1/children/{a1}/pairing-requests/claim/"
 CONSENT_POLICY = "/api/v1/consent-policy/"
 ACCEPT = "/api/v1/invitations/accept/"
 
@@ -212,12 +221,14 @@ BODY_ENDPOINTS = [
     ("invite", "parent_a", "post", INVITATIONS),
     ("pair", "anonymous", "post", PAIR),
     ("accept invitation", "parent_b", "post", ACCEPT),
+    ("pairing code", "parent_a", "post", PAIRING_CODES),
+    ("pairing request", "anonymous", "post", PAIRING_REQUESTS),
+    ("claim", "parent_a", "post", CLAIM),
 ]
 
 # Write endpoints that take no body: a body they cannot read is bad input all the same, and the
 # action must not go ahead as if it had not been sent.
 NO_BODY_ENDPOINTS = [
-    ("pairing code", "parent_a", "post", PAIRING_CODES),
     ("consent withdraw", "parent_a", "post", WITHDRAW),
     ("device revoke", "parent_a", "post", DEVICE_REVOKE),
     ("invitation revoke", "parent_a", "post", INVITATION_REVOKE),
@@ -475,7 +486,7 @@ PAIR_ROWS = [  # codes with a history are in test_pairing_code_refused
     ("code blank", pair(code=""), 400, INVALID, "code"),
     ("code null", pair(code=None), 400, INVALID, "code"),
     ("code list", pair(code=["123456"]), 400, INVALID, "code"),
-    ("code 13 chars", pair(code="1" * 13), 400, INVALID, "code"),
+    ("code 21 chars", pair(code="1" * 21), 400, INVALID, "code"),
     ("code NUL", pair(code="12345\u0000"), 400, INVALID, "code"),
     ("device name blank", pair(device_name=" "), 400, INVALID, "device_name"),
     ("device name 61 chars", pair(device_name="d" * 61), 400, INVALID, "device_name"),
@@ -485,6 +496,37 @@ PAIR_ROWS = [  # codes with a history are in test_pairing_code_refused
     ("5-digit code", pair(code="12345"), 400, "pairing_code_invalid", "code"),
     ("7-digit code", pair(code="1234567"), 400, "pairing_code_invalid", "code"),
     ("code nobody was given", pair(code="000000"), 400, "pairing_code_invalid", "code"),
+    ("long code nobody was given", pair(code="K7QM-3XRT-9HWP"), 400, "pairing_code_invalid", "code"),
+    ("long code, a letter not in the alphabet", pair(code="K7QM-3XRT-9HWI"), 400, "pairing_code_invalid", "code"),
+    ("11 characters", pair(code="K7QM-3XRT-9HW"), 400, "pairing_code_invalid", "code"),
+]
+
+PAIRING_CODE_ROWS = [
+    ("kind unknown", {"kind": "medium"}, 400, INVALID, "kind"),
+    ("kind upper case", {"kind": "LONG"}, 400, INVALID, "kind"),
+    ("kind null", {"kind": None}, 400, INVALID, "kind"),
+    ("kind list", {"kind": ["long"]}, 400, INVALID, "kind"),
+]
+
+PAIRING_REQUEST_ROWS = [
+    ("empty object", {}, 400, INVALID, "device_name"),
+    ("device name blank", {"device_name": " "}, 400, INVALID, "device_name"),
+    ("device name null", {"device_name": None}, 400, INVALID, "device_name"),
+    ("device name 61 chars", {"device_name": "d" * 61}, 400, INVALID, "device_name"),
+    ("device name NUL", {"device_name": "Robo\u0000"}, 400, INVALID, "device_name"),
+    ("device name list", {"device_name": ["Robo"]}, 400, INVALID, "device_name"),
+]
+
+CLAIM_ROWS = [  # the lockout is in test_too_many_attempts
+    ("empty object", {}, 400, INVALID, "code"),
+    ("code blank", {"code": ""}, 400, INVALID, "code"),
+    ("code null", {"code": None}, 400, INVALID, "code"),
+    ("code list", {"code": ["2222-3333"]}, 400, INVALID, "code"),
+    ("code 21 chars", {"code": "2" * 21}, 400, INVALID, "code"),
+    ("code NUL", {"code": "2222-333\u0000"}, 400, INVALID, "code"),
+    ("code no device shows", {"code": "2222-3333"}, 400, "pairing_code_invalid", "code"),
+    ("letters not in the alphabet", {"code": "IIII-OOOO"}, 400, "pairing_code_invalid", "code"),
+    ("a 6-digit code", {"code": "123456"}, 400, "pairing_code_invalid", "code"),
 ]
 
 ACCEPT_ROWS = [  # tokens with a history are in test_invitation_refused
@@ -495,6 +537,89 @@ ACCEPT_ROWS = [  # tokens with a history are in test_invitation_refused
     ("token 101 chars", {"token": "t" * 101}, 400, INVALID, "token"),
     ("token NUL", {"token": "abc\u0000"}, 400, INVALID, "token"),
     ("unknown token", {"token": "not-a-real-invitation-token"}, 400, "invitation_invalid"),
+]
+
+# --- 2b. strict bodies: each field takes only its own JSON type, and nothing else is accepted ----------
+# One mechanism for every endpoint (happy_partner.api.serializers): no coercion of 123 into "123" or
+# of "7" into 7, no key the endpoint does not write (unknown or read-only), no PATCH that changes nothing.
+NON_FIELD = "non_field_errors"
+STRICT_ROWS = {
+    "register": [
+        ("unknown field", register(nickname="Sam"), 400, INVALID, "nickname"),
+        ("is_staff sent", register(is_staff=True), 400, INVALID, "is_staff"),
+        ("name number", register(display_name=42), 400, INVALID, "display_name"),
+        ("password number", register(password=83920174652123), 400, INVALID, "password"),
+        ("language boolean", register(language=True), 400, INVALID, "language"),
+    ],
+    "token": [
+        ("unknown field", merged(LOGIN, {"remember_me": True}), 400, INVALID, "remember_me"),
+        ("password number", merged(LOGIN, {"password": 12345678}), 400, INVALID, "password"),
+    ],
+    "refresh": [("unknown field", {"refresh": "x", "access": "y"}, 400, INVALID, "access")],
+    "child create": [
+        ("unknown field", child(nickname="N"), 400, INVALID, "nickname"),
+        ("read-only field", child(is_active=False), 400, INVALID, "is_active"),
+        ("name number", child(display_name=7), 400, INVALID, "display_name"),
+        ("age string", child(age="7"), 400, INVALID, "age"),
+        ("age boolean", child(age=True), 400, INVALID, "age"),
+        ("age 7.0", child(age=7.0), 400, INVALID, "age"),
+        ("grade string", child(grade="3"), 400, INVALID, "grade"),
+        ("interest number", child(interests=["lego", 7]), 400, INVALID, "interests"),
+        ("scope number", child(consent_scopes=[1]), 400, INVALID, "consent_scopes"),
+    ],
+    "child patch": [
+        ("empty object", {}, 400, INVALID, NON_FIELD),
+        ("only unknown fields", {"nickname": "Al", "favourite": "red"}, 400, INVALID, "nickname"),
+        ("known and unknown", {"display_name": "Al", "nickname": "x"}, 400, INVALID, "nickname"),
+        ("read-only consent_scopes", {"consent_scopes": ["chat"]}, 400, INVALID, "consent_scopes"),
+        ("read-only updated_at", {"updated_at": "2026-01-01T00:00:00Z"}, 400, INVALID, "updated_at"),
+        ("name number", {"display_name": 42}, 400, INVALID, "display_name"),
+        ("is_active string", {"is_active": "false"}, 400, INVALID, "is_active"),
+        ("is_active 0", {"is_active": 0}, 400, INVALID, "is_active"),
+        ("grade string", {"grade": "3"}, 400, INVALID, "grade"),
+        ("birth date number", {"birth_date": 20190101}, 400, INVALID, "birth_date"),
+    ],
+    "controls patch": [
+        ("empty object", {}, 400, INVALID, NON_FIELD),
+        ("only unknown fields", {"bedtime": "20:00"}, 400, INVALID, "bedtime"),
+        ("read-only pin_set", {"pin_set": False}, 400, INVALID, "pin_set"),
+        ("pin number", {"pin": 123456}, 400, INVALID, "pin"),
+        ("daily string", {"daily_minutes": "60"}, 400, INVALID, "daily_minutes"),
+        ("feature 1", {"voice_enabled": 1}, 400, INVALID, "voice_enabled"),
+        ("feature 'true'", {"voice_enabled": "true"}, 400, INVALID, "voice_enabled"),
+        ("sensitivity number", {"safety_sensitivity": 2}, 400, INVALID, "safety_sensitivity"),
+        ("blocked word number", {"blocked_words": ["ok", 7]}, 400, INVALID, "blocked_words"),
+    ],
+    "controls put": [
+        ("unknown field", controls(bedtime="20:00"), 400, INVALID, "bedtime"),
+        ("read-only updated_at", controls(updated_at="2026-01-01T00:00:00Z"), 400, INVALID, "updated_at"),
+        ("pin number", controls(pin=123456), 400, INVALID, "pin"),
+    ],
+    "verify pin": [
+        ("pin number", {"pin": 123456}, 400, INVALID, "pin"),
+        ("unknown field", {"pin": "123456", "child": 1}, 400, INVALID, "child"),
+    ],
+    "consent grant": [
+        ("unknown field", {"scope": "memory", "granted": True}, 400, INVALID, "granted"),
+        ("policy number", {"scope": "memory", "policy_version": 2026}, 400, INVALID, "policy_version"),
+    ],
+    "invite": [("role sent", {"email": "g@example.com", "role": "owner"}, 400, INVALID, "role")],
+    "pair": [
+        ("code number", pair(code=123456), 400, INVALID, "code"),
+        ("device name number", pair(device_name=7), 400, INVALID, "device_name"),
+        ("child sent", pair(child=1), 400, INVALID, "child"),
+    ],
+    "accept invitation": [("token number", {"token": 12345}, 400, INVALID, "token")],
+}
+# Writes that take no body: a body with content is refused the same way, and the action does not happen.
+NO_BODY_STRICT_ROWS = [
+    ("a field", {"reason": "lost"}, 400, INVALID, "reason"),
+    ("a list", [1], 400, INVALID, NON_FIELD),
+]
+STRICT_ENDPOINTS = {label: (persona, method, path) for label, persona, method, path in BODY_ENDPOINTS}
+STRICT_TABLE = [
+    *[row for label, rows in STRICT_ROWS.items() for row in table(label, *STRICT_ENDPOINTS[label], rows)],
+    *[row for label, *endpoint in NO_BODY_ENDPOINTS for row in table(label, *endpoint, NO_BODY_STRICT_ROWS)],
 ]
 
 FIELD_ROWS = [
@@ -510,7 +635,11 @@ FIELD_ROWS = [
     *table("consent grant", "parent_a", "post", CONSENTS, CONSENT_ROWS),
     *table("invite", "parent_a", "post", INVITATIONS, INVITE_ROWS),
     *table("pair", "anonymous", "post", PAIR, PAIR_ROWS),
+    *table("pairing code", "parent_a", "post", PAIRING_CODES, PAIRING_CODE_ROWS),
+    *table("pairing request", "anonymous", "post", PAIRING_REQUESTS, PAIRING_REQUEST_ROWS),
+    *table("claim", "parent_a", "post", CLAIM, CLAIM_ROWS),
     *table("accept invitation", "parent_b", "post", ACCEPT, ACCEPT_ROWS),
+    *STRICT_TABLE,
 ]
 
 
@@ -529,6 +658,7 @@ MEMORY = {"scope": "memory"}
 GRANDMA = {"email": "grandma@example.com"}
 RENAME = {"display_name": "Boss"}
 LIMIT = {"daily_minutes": 1440}
+SHOWN = {"code": "2222-3333"}
 
 
 def other(name, persona, method, path, body, status, code):
@@ -557,6 +687,12 @@ CALLER_ROWS = [
         ("withdraw: foreign consent", "parent_a", "post", FOREIGN_WITHDRAW, NO_BODY, 404, "not_found"),
         ("pairing code: foreign child", "parent_a", "post", B1 + "pairing-codes/", NO_BODY, 404, "not_found"),
         ("pairing code: device", "device_a1", "post", PAIRING_CODES, NO_BODY, 403, "parent_required"),
+        ("claim: foreign child", "parent_a", "post", B1 + "pairing-requests/claim/", SHOWN, 404, "not_found"),
+        ("claim: device", "device_a1", "post", CLAIM, SHOWN, 403, "parent_required"),
+        ("claim: anonymous", "anonymous", "post", CLAIM, SHOWN, 401, "not_authenticated"),
+        ("poll: no secret", "anonymous", "get", PAIRING_REQUEST, NO_BODY, 404, "not_found"),
+        ("poll: a parent's token is no secret", "parent_a", "get", PAIRING_REQUEST, NO_BODY, 404, "not_found"),
+        ("poll: a device's token is no secret", "device_a1", "get", PAIRING_REQUEST, NO_BODY, 404, "not_found"),
         ("device revoke: foreign device", "parent_a", "post", FOREIGN_DEVICE_REVOKE, NO_BODY, 404, "not_found"),
         ("device revoke: by the device", "device_a1", "post", DEVICE_REVOKE, NO_BODY, 403, "parent_required"),
         ("invite: co-guardian", "co_guardian", "post", INVITATIONS, GRANDMA, 403, "owner_required"),
@@ -602,6 +738,8 @@ ID_PATHS = [  # every path with an id, with a request that would be fine if the 
     ("post", "/api/v1/children/{id}/consents/", MEMORY),
     ("post", "/api/v1/children/{a1}/consents/{id}/withdraw/", NO_BODY),
     ("post", "/api/v1/children/{id}/pairing-codes/", NO_BODY),
+    ("post", "/api/v1/children/{id}/pairing-requests/claim/", SHOWN),
+    ("get", "/api/v1/devices/pairing-requests/{id}/", NO_BODY),
     ("get", "/api/v1/children/{id}/devices/", NO_BODY),
     ("post", "/api/v1/children/{a1}/devices/{id}/revoke/", NO_BODY),
     ("get", "/api/v1/children/{id}/guardians/", NO_BODY),
@@ -644,6 +782,10 @@ METHOD_ROWS = [
         ("patch", INVITATIONS),
         ("get", INVITATION_REVOKE),
         ("get", PAIR),
+        ("get", PAIRING_REQUESTS),
+        ("post", PAIRING_REQUEST),
+        ("delete", PAIRING_REQUEST),
+        ("get", CLAIM),
         ("get", ACCEPT),
         ("post", CONSENT_POLICY),
         ("delete", CONSENT_POLICY),
@@ -702,6 +844,8 @@ BIG_BLOCK_LIST = {"daily_minutes": 300, "blocked_words": ["x" * 30] * 200}
         pytest.param("parent_a", "post", CONSENTS, {**MEMORY, "policy_version": "2026-11"}, 201, id="consent grant"),
         pytest.param("parent_a", "post", INVITATIONS, GRANDMA, 201, id="invite"),
         pytest.param("device_a1", "post", VERIFY_PIN, PIN, 409, id="verify pin (none set)"),
+        pytest.param("parent_a", "post", PAIRING_CODES, {"kind": "long"}, 201, id="pairing code, long"),
+        pytest.param("anonymous", "post", PAIRING_REQUESTS, {"device_name": "Robo"}, 201, id="pairing request"),
     ],
 )
 def test_the_tables_start_from_valid_requests(cast, ids, persona, method, path, body, status):
@@ -1117,6 +1261,11 @@ def pin_attempt(client: APIClient, ids: dict, n: int):
     return client.post(VERIFY_PIN.format(**ids), {"pin": pin}, format="json")
 
 
+def claim_attempt(client: APIClient, ids: dict, n: int):
+    code = ids["preq_code"] if n == 5 else f"2222-{n + 2}{n + 2}{n + 2}{n + 2}"
+    return client.post(CLAIM.format(**ids), {"code": code}, format="json")
+
+
 def register_attempt(client: APIClient, ids: dict, n: int):
     return client.post(REGISTER, {}, format="json")
 
@@ -1126,6 +1275,7 @@ TOO_MANY_ROWS = [
     pytest.param(login_attempt, "anonymous", 5, "locked_out", id="login: 5 wrong passwords, then the right one"),
     pytest.param(pairing_attempt, "anonymous", 10, "locked_out", id="pairing: 10 wrong codes"),
     pytest.param(pin_attempt, "device_a1", 5, "locked_out", id="verify pin: 5 wrong PINs, then the right one"),
+    pytest.param(claim_attempt, "parent_a", 5, "locked_out", id="claim: 5 wrong codes, then the right one"),
     pytest.param(register_attempt, "anonymous", 30, "throttled", id="register: over 30 a minute"),
 ]
 

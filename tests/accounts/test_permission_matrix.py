@@ -26,6 +26,7 @@ import pytest
 from accounts.models import ConsentRecord, ConsentScope, GuardianRole, Guardianship
 from accounts.services.controls import controls_update
 from accounts.services.guardians import invitation_create
+from accounts.services.pairing_requests import pairing_request_create
 from tests.factories import Cast, make_co_guardian
 
 PERSONAS = ("anonymous", "parent_a", "parent_b", "co_guardian", "device_a1", "device_b1", "staff")
@@ -71,10 +72,13 @@ INVITE = {"email": "someone@example.com"}
 VERIFY = {"pin": PIN}
 ACCEPT = {"token": "{invite_token}"}  # an invitation to parent.b@example.com for child_a1
 EMPTY: dict = {}  # public endpoints: an empty body is refused before any lockout counts
+TOY = {"device_name": "Robo Bear"}
+CLAIM = {"code": "{preq_code}"}  # the code a device's pending pairing request shows
 
 # Path placeholders (filled from the cast by `_setup_world`): {a1} {a2} {b1} children; {dev_a1} {dev_b1}
 # devices; {consent_a1} (voice, active) {consent_b1} (chat, active); guardianships of child_a1:
-# {g_owner} (parent_a), {g_co} (co_guardian), {g_second} (second.co@example.com); {inv} a pending invitation.
+# {g_owner} (parent_a), {g_co} (co_guardian), {g_second} (second.co@example.com); {inv} a pending invitation;
+# {preq} a device's pending pairing request (nobody here holds its secret), showing {preq_code}.
 # "given": "pin" sets the parent PIN 123456 on every child before the request.
 
 # fmt: off
@@ -86,6 +90,8 @@ MATRIX: list[tuple] = [
     ("POST",   "auth/token/refresh/",                           EMPTY,          "",    INVALID,   INVALID,     INVALID,    INVALID,     INVALID,   INVALID,   INVALID),
     ("POST",   "auth/logout/",                                  EMPTY,          "",    INVALID,   INVALID,     INVALID,    INVALID,     INVALID,   INVALID,   INVALID),
     ("POST",   "devices/pair/",                                 EMPTY,          "",    INVALID,   INVALID,     INVALID,    INVALID,     INVALID,   INVALID,   INVALID),
+    ("POST",   "devices/pairing-requests/",                     TOY,            "",    CREATED,   CREATED,     CREATED,    CREATED,     CREATED,   CREATED,   CREATED),
+    ("GET",    "devices/pairing-requests/{preq}/",              None,           "",    NF,        NF,          NF,         NF,          NF,        NF,        NF),
     ("GET",    "schema/",                                       None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
     ("GET",    "docs/",                                         None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
     ("GET",    "consent-policy/",                               None,           "",    OK,        OK,          OK,         OK,          OK,        OK,        OK),
@@ -107,6 +113,7 @@ MATRIX: list[tuple] = [
     ("POST",   "children/{a1}/consents/",                       CONSENT,        "",    ANON,      CREATED,     NF,         CREATED,     PARENT,    PARENT,    NF),
     ("POST",   "children/{a1}/consents/{consent_a1}/withdraw/", None,           "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),
     ("POST",   "children/{a1}/pairing-codes/",                  None,           "",    ANON,      CREATED,     NF,         CREATED,     PARENT,    PARENT,    NF),
+    ("POST",   "children/{a1}/pairing-requests/claim/",         CLAIM,          "",    ANON,      CREATED,     NF,         CREATED,     PARENT,    PARENT,    NF),
     ("GET",    "children/{a1}/devices/",                        None,           "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),
     ("POST",   "children/{a1}/devices/{dev_a1}/revoke/",        None,           "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),
     ("GET",    "children/{a1}/guardians/",                      None,           "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),
@@ -135,6 +142,7 @@ def _setup_world(cast: Cast, given: str) -> dict[str, Any]:
     second_co = make_co_guardian(cast.parent_a, cast.child_a1, "second.co@example.com")
     pending, _token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email="pending@example.com")
     _invite_b, invite_token = invitation_create(actor=cast.parent_a, child=cast.child_a1, email=cast.parent_b.email)
+    pairing_request, pairing_request_code, _secret = pairing_request_create(device_name="Robo Bear")
     if given == "pin":
         for owner, child in (
             (cast.parent_a, cast.child_a1),
@@ -160,6 +168,8 @@ def _setup_world(cast: Cast, given: str) -> dict[str, Any]:
         "g_second": guardianship(second_co),
         "inv": pending.pk,
         "invite_token": invite_token,
+        "preq": pairing_request.pk,
+        "preq_code": pairing_request_code,
     }
 
 
@@ -196,6 +206,11 @@ def _check_pin_valid(persona: str, ids: dict[str, Any], data: dict) -> None:
     assert data == {"valid": True}
 
 
+def _check_claimed(persona: str, ids: dict[str, Any], data: dict) -> None:
+    assert data["child"]["id"] == ids["a1"]
+    assert data["device"]["name"] == "Robo Bear"
+
+
 def _check_accepted(persona: str, ids: dict[str, Any], data: dict) -> None:
     assert data["id"] == ids["a1"]
     assert data["role"] == GuardianRole.CO_GUARDIAN
@@ -208,6 +223,7 @@ CHECKS: dict[tuple[str, str], Callable[[str, dict[str, Any], dict], None]] = {
     ("POST", "children/{a1}/controls/verify-pin/"): _check_pin_valid,
     ("POST", "children/{b1}/controls/verify-pin/"): _check_pin_valid,
     ("POST", "invitations/accept/"): _check_accepted,
+    ("POST", "children/{a1}/pairing-requests/claim/"): _check_claimed,
 }
 
 
@@ -227,6 +243,7 @@ URL_PLACEHOLDERS = {
     "device_id": "{dev_a1}",
     "guardianship_id": "{g_co}",
     "invitation_id": "{inv}",
+    "request_id": "{preq}",
 }
 
 

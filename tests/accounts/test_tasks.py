@@ -119,7 +119,12 @@ def test_purge_removes_only_what_can_no_longer_be_used(family):
     assert not OutstandingToken.objects.filter(pk=expired_token.pk).exists()
 
     # Running it again finds nothing more to do.
-    assert purge_expired_credentials.delay().get() == {"pairing_codes": 0, "invitations": 0, "tokens": 0}
+    assert purge_expired_credentials.delay().get() == {
+        "pairing_codes": 0,
+        "pairing_requests": 0,
+        "invitations": 0,
+        "tokens": 0,
+    }
 
 
 def test_purge_keeps_tokens_of_paired_devices(family):
