@@ -286,9 +286,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "happy_partner.settings.LANGUAGES",
         "ConsentScopeEnum": "accounts.models.consent.ConsentScope.choices",
+        "PairingCodeKindEnum": "accounts.models.devices.PairingCodeKind.choices",
     },
 }
-        "PairingCodeKindEnum": "accounts.models.devices.PairingCodeKind.choices",
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
@@ -308,20 +308,20 @@ CONSENT_POLICY_VERSION = env_str("CONSENT_POLICY_VERSION", "2026-11")
 if len(CONSENT_POLICY_VERSION) > 20:
     raise ImproperlyConfigured("CONSENT_POLICY_VERSION must be at most 20 characters")
 PAIRING_CODE_TTL = timedelta(minutes=10)
-INVITATION_TTL = timedelta(days=7)
-LOCKOUT = {
 PAIRING_REQUEST_TTL = timedelta(minutes=10)  # device-initiated: to be claimed, then again to be collected
 # The global budget of failed 6-digit pairings, across all addresses, per 15-minute window
 # (docs/API_SPEC.md §8 has the arithmetic). Spent: 6-digit pairing answers 429 pairing_busy until
 # the window ends; long codes and device-initiated pairing are not affected.
 PAIRING_SHORT_CODE_BUDGET = (env_int("PAIRING_GLOBAL_FAILURES", 50, minimum=1, maximum=100_000), 900)
+INVITATION_TTL = timedelta(days=7)
+LOCKOUT = {
     # (failures allowed, window and lock duration in seconds)
     "login_account": (5, 900),
     "login_ip": (20, 900),
     "pairing_ip": (10, 900),
+    "pairing_claim_parent": (5, 900),
     "pin_child": (5, 900),
 }
-    "pairing_claim_parent": (5, 900),
 
 # --- Conversations: LLM provider -------------------------------------------------------------------
 # builtin = the offline deterministic agents (the embedded default). openai = any server speaking the

@@ -12,8 +12,8 @@ from accounts.models import (
     ConsentScope,
     Device,
     GuardianInvitation,
-    PairingCodeKind,
     Guardianship,
+    PairingCodeKind,
     ParentalControls,
     User,
 )
