@@ -32,3 +32,10 @@ class ChildPrincipal:
 Actor = User | ChildPrincipal
 """Whoever acts on a child's data: a parent or staff member (a ``User``) or a paired child device.
 Every service that touches a child's data takes one as ``actor=``, so the change can be audited."""
+
+
+def actor_ref(actor: Actor) -> str:
+    """Who acted, for logs and audits: ``user_id=7`` or ``device_id=3`` (ids, never names)."""
+    if isinstance(actor, ChildPrincipal):
+        return f"device_id={actor.device.pk}"
+    return f"user_id={actor.pk}"

@@ -94,6 +94,7 @@ def create_children(count: int) -> list[dict]:
     """Families of two children, made through the services like the app would: consents, generous
     controls (so the gate lets every message through at any hour), a paired device, one open chat."""
     from accounts.models import ConsentScope
+    from accounts.principals import ChildPrincipal
     from accounts.services.children import child_create
     from accounts.services.controls import controls_update
     from accounts.services.devices import device_pair, pairing_code_create
@@ -119,7 +120,7 @@ def create_children(count: int) -> list[dict]:
         controls_update(actor=parent, child=child, data=rules)
         _pairing, code = pairing_code_create(actor=parent, child=child)
         device, tokens = device_pair(code=code, device_name=f"Tablet {i}", ip="127.0.0.1")
-        session = session_create(child_id=child.pk, device=device)
+        session = session_create(actor=ChildPrincipal(child=child, device=device), child_id=child.pk)
         children.append({"child": child.pk, "access": tokens["access"], "session": session.pk})
     return children
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.principals import Actor, actor_ref
 from accounts.snapshots import child_snapshot
 from conversations.models import SafetyEvent
 from conversations.safety import check_text_safe
@@ -19,8 +20,10 @@ from happy_partner.errors import ApplicationError, Failure
 logger = logging.getLogger(__name__)
 
 
-def safety_check(*, text: str, child_id: int | None = None) -> Verdict:
-    """The input check alone, nothing stored: with a child, that child's sensitivity and blocked words."""
+def safety_check(*, actor: Actor, text: str, child_id: int | None = None) -> Verdict:
+    """The input check alone, nothing stored: with a child, that child's sensitivity and blocked words.
+    ``actor`` may check for that child (the caller scoped it); logged with the verdict, never the text."""
+    logger.info("safety check child_id=%s by %s", child_id, actor_ref(actor))
     if child_id is None:
         return check_text_safe(text, lexicon=current_lexicon())
     controls = child_snapshot(child_id=child_id).controls

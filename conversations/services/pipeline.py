@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.features import Feature
-from accounts.models import ConsentScope, Device
+from accounts.models import ConsentScope
+from accounts.principals import Actor, ChildPrincipal
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
 from conversations.agents.classify import CLASSIFIER_PARAMS, classifier_messages, is_confident, parse_choice
@@ -106,21 +107,25 @@ class _Prepared:
 
 def message_send(
     *,
+    actor: Actor,
     child_id: int,
     text: str,
     session_id: int | None = None,
-    device: Device | None = None,
     force_agent: AgentName | None = None,
 ) -> ChatResult:
+    """One turn of ``child_id``'s chat. ``actor`` is the child's paired device, or a guardian in parent
+    mode (the caller scoped the child to them); a chat started on a device records the device."""
+    if isinstance(actor, ChildPrincipal) and actor.child_id != child_id:
+        raise not_found(_("No such child."))
     snapshot = child_snapshot(child_id=child_id)
     if get_provider() is None:
         with transaction.atomic():  # nothing to wait for: the whole turn under the session lock
-            prepared = _receive(snapshot, text, session_id, device, force_agent)
+            prepared = _receive(snapshot, actor, text, session_id, force_agent)
             result = prepared.finished or _deliver(snapshot, prepared, *_reply(prepared, classify=False))
             _save_session(prepared)
         return result
     with transaction.atomic():
-        prepared = _receive(snapshot, text, session_id, device, force_agent)
+        prepared = _receive(snapshot, actor, text, session_id, force_agent)
         _save_session(prepared)
     if prepared.finished is not None:
         return prepared.finished
@@ -163,10 +168,10 @@ def _save_session(prepared: _Prepared) -> None:
 
 # --- phase 1 -------------------------------------------------------------------------------------
 def _receive(
-    snapshot: ChildSnapshot, text: str, session_id: int | None, device: Device | None, force_agent: AgentName | None
+    snapshot: ChildSnapshot, actor: Actor, text: str, session_id: int | None, force_agent: AgentName | None
 ) -> _Prepared:
     now = timezone.now()
-    session, usage = _locked_session(snapshot, session_id, device, now)
+    session, usage = _locked_session(snapshot, actor, session_id, now)
     refusal = gate_check(
         snapshot=snapshot, usage=usage, session_active_seconds=session.active_seconds, now=now, agent=force_agent
     )
@@ -213,13 +218,13 @@ def _receive(
 
 
 def _locked_session(
-    snapshot: ChildSnapshot, session_id: int | None, device: Device | None, now: datetime
+    snapshot: ChildSnapshot, actor: Actor, session_id: int | None, now: datetime
 ) -> tuple[ChatSession, Usage]:
     """The session, locked (the lock orders concurrent messages of one session), and the child's
     usage today and this week for the gate, in one hand-written statement (happy_partner/sql.py)."""
     time_zone = snapshot.controls.time_zone
     if session_id is None:
-        session = session_create(child_id=snapshot.child_id, device=device)
+        session = session_create(actor=actor, child_id=snapshot.child_id)
         return session, usage_for_child(child_id=snapshot.child_id, now=now, time_zone=time_zone)
     usage_args = usage_params(child_id=snapshot.child_id, now=now, time_zone=time_zone)
     found = ChatSession.objects.raw(

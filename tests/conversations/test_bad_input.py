@@ -24,6 +24,7 @@ import pytest
 import time_machine
 
 from accounts.models import ConsentScope, ParentalControls
+from accounts.principals import ChildPrincipal
 from accounts.services.consent import consent_grant
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent, TranscriptAccess, UsageDay
 from conversations.services.moderation import safety_event_review
@@ -109,7 +110,9 @@ def _switch_memory_on(child) -> None:
 
 
 def _say(child, text: str, *, device=None, session: int | None = None):
-    result = message_send(child_id=child.pk, text=text, session_id=session, device=device)
+    """As the child's paired ``device``, or (without one) as its first guardian in parent mode."""
+    actor = ChildPrincipal(child=child, device=device) if device else child.guardianships.first().guardian
+    result = message_send(actor=actor, child_id=child.pk, text=text, session_id=session)
     assert result.refusal is None, result.refusal
     return result
 
@@ -137,9 +140,9 @@ def ids(cast: Cast) -> dict[str, Any]:
     ev_a1, ev_done = events[0], events[-1]
     assert ev_done.message.session_id == s_ended.pk
     safety_event_review(actor=cast.staff, event=ev_done, note="seen")
-    session_end(session=s_ended)
+    session_end(actor=cast.parent_a, session=s_ended)
     s_gone = _say(a1, "今天天气很好", device=dev_a1).session
-    session_delete(session=s_gone)
+    session_delete(actor=cast.parent_a, session=s_gone)
     s_b1 = _say(cast.child_b1, "我喜欢恐龙", device=cast.device_b1).session
     return {
         **cast.path_ids(),

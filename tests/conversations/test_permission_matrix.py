@@ -35,6 +35,7 @@ import pytest
 import time_machine
 
 from accounts.models import ConsentScope, ParentalControls
+from accounts.principals import ChildPrincipal
 from accounts.services.consent import consent_grant
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
 from conversations.services.pipeline import message_send
@@ -197,7 +198,9 @@ def _switch_memory_on(child) -> None:
 
 
 def _say(child, text: str, *, device=None, session: int | None = None):
-    result = message_send(child_id=child.pk, text=text, session_id=session, device=device)
+    """As the child's paired ``device``, or (without one) as its first guardian in parent mode."""
+    actor = ChildPrincipal(child=child, device=device) if device else child.guardianships.first().guardian
+    result = message_send(actor=actor, child_id=child.pk, text=text, session_id=session)
     assert result.refusal is None, result.refusal  # not quiet hours, not a limit
     return result
 
@@ -218,7 +221,7 @@ def _setup_world(cast: Cast) -> dict[str, Any]:
     a1 = _talk(cast, cast.child_a1, cast.device_a1)
     b1 = _talk(cast, cast.child_b1, cast.device_b1)
     gone = _say(cast.child_a1, "今天天气很好", device=cast.device_a1).session
-    session_delete(session=gone)
+    session_delete(actor=cast.parent_a, session=gone)
     s_a2 = _say(cast.child_a2, "你好").session  # parent mode: no device
     return {
         **cast.path_ids(),

@@ -2,6 +2,7 @@
 with the builtin provider; no transaction open while an LLM answers; counters, title, activity
 time and story state saved by the one UPDATE at the end of the turn."""
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,10 +11,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.principals import ChildPrincipal
 from conversations.models import ChatSession, Message, UsageDay
 from conversations.services import pipeline
+from conversations.services.sessions import session_delete, session_end, session_rename
 from conversations.services.usage import FIRST_MESSAGE_SECONDS
-from tests.factories import make_child, make_parent
+from happy_partner.errors import ApplicationError
+from tests.factories import make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the turn's own transactions, not a test wrapper
 MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -23,15 +27,21 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVE
 STATEMENTS_PER_TURN = 6
 
 
+_GUARDIANS: dict[int, object] = {}  # child id → the parent who sends in parent mode (no query per turn)
+
+
 @pytest.fixture
 def child():
     with time_machine.travel(MORNING, tick=False):
-        return make_child(make_parent("session.parent@example.com"), name="Tao", age=7)
+        parent = make_parent("session.parent@example.com")
+        child = make_child(parent, name="Tao", age=7)
+    _GUARDIANS[child.pk] = parent
+    return child
 
 
 def _send(child, text, session_id=None, at=MORNING):
     with time_machine.travel(at, tick=False):
-        return pipeline.message_send(child_id=child.pk, text=text, session_id=session_id)
+        return pipeline.message_send(actor=_GUARDIANS[child.pk], child_id=child.pk, text=text, session_id=session_id)
 
 
 def test_a_builtin_turn_is_one_transaction_of_a_few_statements(child):
@@ -88,3 +98,28 @@ def test_no_transaction_is_open_while_the_llm_answers_and_its_tokens_are_recorde
     session = ChatSession.objects.get(pk=result.session.pk)
     assert session.message_count == 2 == Message.objects.filter(session=session).count()
     assert session.last_activity_at == MORNING
+
+
+def test_the_turn_and_the_session_services_take_the_acting_principal(child, caplog):
+    """A device acts for its own child only; the chat it starts records it; each change logs who acted."""
+    with time_machine.travel(MORNING, tick=False):
+        parent = _GUARDIANS[child.pk]
+        other = make_child(parent, name="Other", age=9)
+        device, _tokens = pair_device(parent, child)
+        principal = ChildPrincipal(child=child, device=device)
+        on_device = pipeline.message_send(actor=principal, child_id=child.pk, text="你好")
+        with pytest.raises(ApplicationError) as refused:
+            pipeline.message_send(actor=principal, child_id=other.pk, text="你好")
+        parent_mode = pipeline.message_send(actor=parent, child_id=child.pk, text="你好")
+    assert refused.value.code == "not_found"
+    assert ChatSession.objects.get(pk=on_device.session.pk).device_id == device.pk
+    assert ChatSession.objects.get(pk=parent_mode.session.pk).device_id is None
+    assert not Message.objects.filter(child=other).exists()
+    caplog.set_level(logging.INFO, logger="conversations.services.sessions")
+    session_rename(actor=principal, session=on_device.session, title="恐龙")
+    session_end(actor=parent, session=on_device.session)
+    session_delete(actor=principal, session=on_device.session)
+    logged = [r.getMessage() for r in caplog.records if r.name == "conversations.services.sessions"]
+    assert f"session renamed session_id={on_device.session.pk} by device_id={device.pk}" in logged
+    assert f"session ended session_id={on_device.session.pk} by user_id={parent.pk}" in logged
+    assert f"session deleted session_id={on_device.session.pk} by device_id={device.pk}" in logged

@@ -32,12 +32,11 @@ class ChatView(ApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         child = child_for_principal(principal=request.user, child_id=data.get("child"))
-        device = request.user.device if isinstance(request.user, ChildPrincipal) else None
         result = message_send(
+            actor=request.user,
             child_id=child.pk,
             text=data["text"],
             session_id=data.get("session"),
-            device=device,
             force_agent=self.force_agent,
         )
         return Response(chat_response(result))
@@ -68,7 +67,7 @@ class SafetyCheckView(ApiView):
         child_id = serializer.validated_data.get("child")
         if child_id is not None or isinstance(request.user, ChildPrincipal):
             child_id = child_for_principal(principal=request.user, child_id=child_id).pk
-        verdict = safety_check(text=serializer.validated_data["text"], child_id=child_id)
+        verdict = safety_check(actor=request.user, text=serializer.validated_data["text"], child_id=child_id)
         return Response(
             {
                 "action": verdict.action.value,

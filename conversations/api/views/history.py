@@ -66,8 +66,9 @@ class SessionListView(ApiView):
         serializer = SessionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         child = child_for_principal(principal=request.user, child_id=serializer.validated_data.get("child"))
-        device = request.user.device if isinstance(request.user, ChildPrincipal) else None
-        session = session_create(child_id=child.pk, device=device, title=serializer.validated_data.get("title", ""))
+        session = session_create(
+            actor=request.user, child_id=child.pk, title=serializer.validated_data.get("title", "")
+        )
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -87,12 +88,16 @@ class SessionDetailView(ApiView):
         serializer = SessionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            SessionSerializer(session_rename(session=session, title=serializer.validated_data["title"])).data
+            SessionSerializer(
+                session_rename(actor=request.user, session=session, title=serializer.validated_data["title"])
+            ).data
         )
 
     @extend_schema(responses={204: None}, tags=["chat"])
     def delete(self, request, session_id: int):
-        session_delete(session=session_get_for_principal(principal=request.user, session_id=session_id))
+        session_delete(
+            actor=request.user, session=session_get_for_principal(principal=request.user, session_id=session_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -103,7 +108,7 @@ class SessionEndView(ApiView):
     @extend_schema(request=None, responses={200: SessionSerializer}, tags=["chat"])
     def post(self, request, session_id: int):
         session = session_get_for_principal(principal=request.user, session_id=session_id)
-        return Response(SessionSerializer(session_end(session=session)).data)
+        return Response(SessionSerializer(session_end(actor=request.user, session=session)).data)
 
 
 class SessionMessagesView(ApiView):
