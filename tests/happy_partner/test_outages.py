@@ -460,7 +460,9 @@ def test_postgresql_restart_fails_cleanly_and_recovers_without_restarting_the_se
 
     def terminate_connections(admin) -> None:
         admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            # Waits (up to 5 s) until each backend has exited, as after a restart.
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
             [name],
         )
 
