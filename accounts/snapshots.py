@@ -1,18 +1,19 @@
 """What every message needs to know about a child, read from the cache.
 
 Profile, controls, consents and blocked words are read on every chat message; they change rarely.
-The snapshot lives in the cache backend (Redis in production). Every service that changes one of
-its sources (the child, its controls, consents or guardianships) calls ``child_snapshot_invalidate``
-inside its transaction, which drops the snapshot again *after the commit*: a request that rebuilt
-it from the old rows while the change was still uncommitted cannot keep it, so a parent's change
-applies to the very next message. (Not a ``post_save`` signal: that runs inside the transaction,
-before the new rows are visible to anyone else.) A cache outage degrades to the database; it never
-fails a message.
+The snapshot lives in the cache backend (Redis in production), stored with the child's
+*generation*. Every service that changes one of its sources (the child, its controls, consents or
+guardianships) calls ``child_snapshot_invalidate`` inside its transaction, which starts a new
+generation again *after the commit*: a snapshot that a request built from the old rows while the
+change was still uncommitted is never used, so a parent's change applies to the very next
+message. (Not a ``post_save`` signal: that runs inside the transaction, before the new rows are
+visible to anyone else.) A cache outage degrades to the database; it never fails a message.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, fields
 from datetime import time
 from typing import Any
@@ -26,7 +27,8 @@ from accounts.models.controls import CONTROL_FIELDS
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 600
-_VERSION = 1  # bump when the snapshot's shape changes
+GENERATION_SECONDS = 2 * CACHE_SECONDS  # outlives every snapshot built under it
+_VERSION = 2  # bump when the snapshot's shape changes
 
 
 @dataclass(frozen=True)
@@ -107,26 +109,51 @@ def _build(child_id: int) -> ChildSnapshot:
     )
 
 
-def child_snapshot(*, child_id: int) -> ChildSnapshot:
-    key = _key(child_id)
+def _generation_key(child_id: int) -> str:
+    return f"child-snapshot-generation:{child_id}"
+
+
+def _generation(child_id: int) -> str:
+    """The child's current generation; a new one if the cache has none (first read, or evicted)."""
+    key = _generation_key(child_id)
+    fresh = secrets.token_hex(8)
+    cache.add(key, fresh, GENERATION_SECONDS)
+    return cache.get(key) or fresh
+
+
+def _store(child_id: int, generation: str, snapshot: ChildSnapshot) -> None:
     try:
-        cached = cache.get(key)
+        cache.set(_key(child_id), (generation, snapshot), CACHE_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable writing child snapshot child_id=%s", child_id, exc_info=True)
+
+
+def child_snapshot(*, child_id: int) -> ChildSnapshot:
+    """The child's snapshot: one cache round trip when it is cached, else three small queries.
+
+    A cached snapshot is used only if it was built under the child's current generation. The
+    generation is read *before* the rows, so a request that read the old rows while a change was
+    being committed stores its copy under the old generation, which the change replaced: nobody
+    uses that copy, even if it is written after the change's commit.
+    """
+    key, generation_key = _key(child_id), _generation_key(child_id)
+    try:
+        found = cache.get_many([key, generation_key])
+        generation = found.get(generation_key) or _generation(child_id)
     except Exception:  # a cache outage must not fail the message
         logger.warning("cache unavailable reading child snapshot child_id=%s", child_id, exc_info=True)
         return _build(child_id)
-    if cached is not None:
-        return cached
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
     snapshot = _build(child_id)
-    try:
-        cache.set(key, snapshot, CACHE_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable writing child snapshot child_id=%s", child_id, exc_info=True)
+    _store(child_id, generation, snapshot)
     return snapshot
 
 
-def _drop(child_id: int) -> None:
+def _next_generation(child_id: int) -> None:
     try:
-        cache.delete(_key(child_id))
+        cache.set(_generation_key(child_id), secrets.token_hex(8), GENERATION_SECONDS)
     except Exception:
         # If the cache is down it cannot serve the stale snapshot either; it expires on its own.
         logger.warning("cache unavailable invalidating child snapshot child_id=%s", child_id, exc_info=True)
@@ -135,9 +162,9 @@ def _drop(child_id: int) -> None:
 def child_snapshot_invalidate(*, child_id: int) -> None:
     """Call inside the transaction that changed the child, its controls, consents or guardianships.
 
-    Drops the snapshot now (so code later in the same transaction reads the new rows) and again
-    once the transaction has committed: between the write and the commit another request still
-    reads the old rows and may cache them; the second drop removes what it cached.
+    Starts a new generation now (so code later in the same transaction reads the new rows) and
+    again once the transaction has committed: between the write and the commit other requests still
+    read the old rows and may cache them; the second new generation makes those copies unusable.
     """
-    _drop(child_id)
-    transaction.on_commit(lambda: _drop(child_id))
+    _next_generation(child_id)
+    transaction.on_commit(lambda: _next_generation(child_id))

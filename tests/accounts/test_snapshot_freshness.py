@@ -18,18 +18,18 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.test import Client
 from django.urls import reverse
 
+from accounts import snapshots
 from accounts.models import ChildProfile, ConsentRecord, ConsentScope, GuardianRole, Guardianship
 from accounts.services.children import child_delete, child_update
 from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.services.guardians import guardianship_remove, invitation_accept, invitation_create
-from accounts.snapshots import ChildSnapshot, _key, child_snapshot
+from accounts.snapshots import ChildSnapshot, child_snapshot
 from tests.factories import Cast, build_cast, make_parent
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -104,6 +104,12 @@ def _read(child_id: int) -> ChildSnapshot | None:
         return None
 
 
+def _cache_as_a_concurrent_reader(child_id: int, old: ChildSnapshot | None) -> None:
+    """What a request reading now caches: the committed (old) rows, under the generation it sees."""
+    assert old is not None
+    snapshots._store(child_id, snapshots._generation(child_id), old)
+
+
 def _read_in_another_request(child_id: int) -> ChildSnapshot | None:
     """What a concurrent request reads: its own thread, its own database connection."""
     seen: list[ChildSnapshot | None] = []
@@ -144,8 +150,29 @@ def test_the_snapshot_is_dropped_after_the_commit(change: Change, django_capture
     assert change.shows(old) == change.before
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         change.write(cast)
-        cache.set(_key(child_id), old)  # what a concurrent reader of the committed rows caches now
+        _cache_as_a_concurrent_reader(child_id, old)
     assert change.shows(_read(child_id)) == change.after
+
+
+@pytest.mark.django_db
+def test_a_request_that_read_the_old_rows_and_caches_them_after_the_commit_is_not_believed(
+    cast: Cast, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """The reader missed the cache and read the rows; the parent's change committed (and was
+    invalidated) before the reader wrote its copy to the cache."""
+    child_id = cast.child_a1.pk
+    real_build = snapshots._build
+
+    def build_while_the_parent_changes_the_rules(child_id: int) -> ChildSnapshot:
+        old = real_build(child_id)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            controls_update(actor=cast.parent_a, child=cast.child_a1, data={"daily_minutes": 15})
+        return old
+
+    monkeypatch.setattr(snapshots, "_build", build_while_the_parent_changes_the_rules)
+    assert child_snapshot(child_id=child_id).controls.daily_minutes == 60  # what that request saw
+    monkeypatch.setattr(snapshots, "_build", real_build)
+    assert child_snapshot(child_id=child_id).controls.daily_minutes == 15
 
 
 # --- the admin ---------------------------------------------------------------------------------------
@@ -163,7 +190,7 @@ def _recache_old_snapshot_after(signal, sender, child_id: int):
     old = _read(child_id)
 
     def reader_caches_old_rows(**kwargs) -> None:
-        cache.set(_key(child_id), old)
+        _cache_as_a_concurrent_reader(child_id, old)
 
     signal.connect(reader_caches_old_rows, sender=sender, weak=False)
     return lambda: signal.disconnect(reader_caches_old_rows, sender=sender)

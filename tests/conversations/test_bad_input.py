@@ -26,6 +26,7 @@ import time_machine
 from accounts.models import ConsentScope, ParentalControls
 from accounts.principals import ChildPrincipal
 from accounts.services.consent import consent_grant
+from accounts.snapshots import child_snapshot_invalidate
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent, TranscriptAccess, UsageDay
 from conversations.services.moderation import safety_event_review
 from conversations.services.pipeline import message_send
@@ -106,7 +107,8 @@ def _switch_memory_on(child) -> None:
     whole row (its time-zone check scans the tz database, ~12 ms), which hundreds of cells would pay."""
     controls = ParentalControls.objects.get(child=child)
     controls.memory_enabled = True
-    controls.save(update_fields=["memory_enabled"])  # post_save drops the cached child snapshot
+    controls.save(update_fields=["memory_enabled"])
+    child_snapshot_invalidate(child_id=child.pk)  # what the service does after a change
 
 
 def _say(child, text: str, *, device=None, session: int | None = None):

@@ -9,6 +9,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from accounts.models import ConsentRecord
+from accounts.services.children import child_update
 from accounts.services.consent import consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.tokens import ChildRefreshToken, token_pair
@@ -134,8 +135,7 @@ def test_withdrawn_chat_consent_stops_the_next_message(family):
 
 def test_switched_off_child_is_refused(family):
     parent, child, device = family
-    child.is_active = False
-    child.save()
+    child_update(actor=parent, child=child, data={"is_active": False})
     assert _chat_at(WEDNESDAY_MORNING, device).json()["refusal"] == "child_inactive"
 
 
