@@ -10,8 +10,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connection
+from kombu.exceptions import OperationalError as BrokerError
 
 from happy_partner.celery import app as celery_app
+from happy_partner.degraded import CACHE_ERRORS, DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,10 @@ def readiness_report() -> dict[str, str]:
     for name, check in CHECKS.items():
         try:
             check()
+        except (*CACHE_ERRORS, *DATABASE_ERRORS, BrokerError) as exc:
+            # An outage, probed every few seconds while it lasts: one line each, not a traceback.
+            logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
+            report[name] = "error"
         except Exception:
             logger.exception("readiness check %s failed", name)
             report[name] = "error"

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import OperationalError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from conversations.models import Message, SafetyEvent
@@ -124,6 +124,17 @@ def test_without_the_cache_what_a_lockout_or_the_credentials_rate_guards_answers
     _unavailable(anonymous.post("/api/v1/devices/pair/", {"code": "123456", "device_name": "T"}))
     device = bearer(APIClient(), cast.device_a1_tokens["access"])
     _unavailable(device.post(f"/api/v1/children/{cast.child_a1.pk}/controls/verify-pin/", {"pin": "000000"}))
+
+
+@pytest.mark.django_db
+def test_without_the_cache_readyz_names_it_in_one_log_line_not_a_traceback(dead_cache, caplog):
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert "cache" in response.json()["failing"]
+    readiness = [record for record in caplog.records if record.name == "happy_partner.readiness"]
+    assert [record.getMessage().split(":")[0] for record in readiness] == ["readiness check cache failed"]
+    assert all(record.exc_info is None for record in readiness)  # probed every few seconds: no tracebacks
+    assert Client().get("/healthz").status_code == 200
 
 
 # --- The one error handler: an outage is a 503, never a 500 ------------------------------------------
