@@ -87,7 +87,7 @@ def test_every_route_is_in_the_api_spec():
 def test_options_never_fails_on_any_route(cast, persona):
     """OPTIONS describes the view (name, media types) on every route, for every caller: never a 500."""
     client = client_as(cast, persona)
-    ids = dict.fromkeys(("consent_id", "device_id", "guardianship_id", "invitation_id", "memory_id"), 1)
+    ids = dict.fromkeys(("consent_id", "device_id", "guardianship_id", "invitation_id", "memory_id", "request_id"), 1)
     ids.update(child_id=cast.child_a1.pk, session_id=1, event_id=1)
     for path in api_routes():
         response = client.options(path.format(**ids))
