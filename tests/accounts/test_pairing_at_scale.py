@@ -152,6 +152,18 @@ def test_pairing_fails_closed_while_the_cache_is_unreachable(family):
     assert not Device.objects.exists()
 
 
+def test_device_initiated_pairing_fails_closed_while_the_cache_is_unreachable(family):
+    parent, child = family
+    client = login(parent.email)
+    created = _request()
+    with override_settings(CACHES=DEAD_REDIS):
+        refused = APIClient(REMOTE_ADDR="192.0.2.20").post(REQUESTS, {"device_name": "Toy"}, format="json")
+        _assert_error(refused, 503, "temporarily_unavailable")
+        _assert_error(_claim(client, child.pk, created["code"]), 503, "temporarily_unavailable")
+        assert _poll(created).json()["status"] == "pending"  # polling guesses nothing: it carries on
+    assert not Device.objects.exists()
+
+
 # --- 2. long codes where the device has a keyboard ------------------------------------------------------
 def test_long_code_is_twelve_unambiguous_characters_grouped_and_stored_as_a_digest(family):
     parent, child = family
