@@ -5,6 +5,7 @@ guardians being told whenever a device is paired."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ import time_machine
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -411,3 +413,20 @@ def test_expired_pairing_requests_are_purged_after_a_days_grace():
     PairingRequest.objects.filter(pk=recent["id"]).update(expires_at=timezone.now() - timedelta(hours=1))
     assert purge_expired_credentials.delay().get()["pairing_requests"] == 1
     assert set(PairingRequest.objects.values_list("pk", flat=True)) == {recent["id"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_cannot_overshoot_the_budget(settings):
+    """The count is taken before the code is looked at, atomically: 24 simultaneous wrong guesses
+    from 24 addresses against a budget of 5 give exactly 5 evaluated failures and 19 refusals."""
+    settings.PAIRING_SHORT_CODE_BUDGET = (5, 900)
+
+    def guess(n: int) -> int:
+        try:
+            return _pair(f"{100000 + n:06d}", ip=f"198.51.100.{n + 1}").status_code
+        finally:
+            connection.close()
+
+    with time_machine.travel(T0, tick=False), ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(24)))
+    assert sorted(statuses) == [400] * 5 + [429] * 19
