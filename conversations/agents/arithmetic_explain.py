@@ -13,7 +13,6 @@ from math import gcd
 from .arithmetic import Op, Solution, approx, format_number
 
 _ZH_DIGITS = "零一二三四五六七八九"
-_OP_WORDS_EN = {"+": "plus", "-": "minus", "×": "times", "÷": "divided by"}
 
 
 def _int_to_zh(n: int) -> str:

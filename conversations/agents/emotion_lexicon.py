@@ -151,7 +151,6 @@ EN_INTENSIFIERS: dict[str, float] = {
     "incredibly": 0.25, "terribly": 0.25, "awfully": 0.2, "completely": 0.2,
 }
 ZH_MITIGATORS = ("有点", "有一点", "一点点", "稍微", "有些", "一点儿")
-EN_MITIGATORS = ("a bit", "a little", "kind of", "kinda", "slightly", "sort of", "a tiny bit")
 
 ZH_NEGATORS = (
     "不", "没", "没有", "不是", "并不", "一点也不", "一点都不", "别", "不再", "不会", "不用", "不要", "没那么",

@@ -19,8 +19,6 @@ from .textutil import has_cjk, normalise
 from .types import AgentContext, MemoryCandidate, MemoryView
 from .vocabulary import EN_TO_ZH, ZH_TO_EN, plural_en
 
-KINDS = ("preference", "fact", "goal")
-
 _CLAUSE = re.compile(
     r"[,.!?;。！？；、\n~]|但是|可是|不过|因为|所以|\bbut\b|\bbecause\b|\bso\b|\band (?=(?:i|my|i'm|i've)\b)"
 )
