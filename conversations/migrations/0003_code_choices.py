@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='message',
+            name='refusal_code',
+            field=models.CharField(blank=True, choices=[('consent_required', 'Consent Required'), ('child_inactive', 'Child Inactive'), ('quiet_hours', 'Quiet Hours'), ('weekly_limit', 'Weekly Limit'), ('daily_limit', 'Daily Limit'), ('session_limit', 'Session Limit'), ('feature_disabled', 'Feature Disabled')], max_length=30, verbose_name='refusal'),
+        ),
+        migrations.AlterField(
+            model_name='message',
             name='safety_action',
             field=models.CharField(choices=[('allow', 'allow'), ('mask', 'mask'), ('redirect', 'redirect'), ('block', 'block'), ('escalate', 'escalate')], default='allow', max_length=10, verbose_name='safety action'),
         ),

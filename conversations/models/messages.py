@@ -56,6 +56,18 @@ class MessageRole(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class RefusalCode(models.TextChoices):
+    """Why the gate did not let a message through (conversations.services.gate, in its order)."""
+
+    CONSENT_REQUIRED = "consent_required"
+    CHILD_INACTIVE = "child_inactive"
+    QUIET_HOURS = "quiet_hours"
+    WEEKLY_LIMIT = "weekly_limit"
+    DAILY_LIMIT = "daily_limit"
+    SESSION_LIMIT = "session_limit"
+    FEATURE_DISABLED = "feature_disabled"
+
+
 class Message(models.Model):
     """One message, one row: appending never rewrites history, whatever its length.
 
@@ -83,7 +95,7 @@ class Message(models.Model):
         _("safety severity"), max_length=10, choices=SEVERITY_CHOICES, default=Severity.NONE.label
     )
     safety_categories = models.JSONField(_("safety categories"), default=list, blank=True)
-    refusal_code = models.CharField(_("refusal"), max_length=30, blank=True)
+    refusal_code = models.CharField(_("refusal"), max_length=30, blank=True, choices=RefusalCode.choices)
     emotion = models.CharField(_("emotion"), max_length=12, blank=True, choices=EMOTION_CHOICES)
     emotion_intensity = models.FloatField(_("emotion intensity"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=20, blank=True, choices=SUBJECT_CHOICES)

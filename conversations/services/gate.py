@@ -18,12 +18,13 @@ from accounts.features import Feature, feature_enabled
 from accounts.models import ConsentScope
 from accounts.snapshots import ChildSnapshot
 from conversations.agents.types import AgentName
+from conversations.models.messages import RefusalCode
 from conversations.services.usage import Usage
 
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str
+    code: RefusalCode
     reply: str
 
 
@@ -32,18 +33,24 @@ def _window(snapshot: ChildSnapshot, local: datetime):
     return (c.weekend_start, c.weekend_end) if local.weekday() >= 5 else (c.weekday_start, c.weekday_end)
 
 
-def _reply(snapshot: ChildSnapshot, code: str, **params: str) -> str:
+def _refuse(snapshot: ChildSnapshot, code: RefusalCode, **params: str) -> Refusal:
     with translation.override(snapshot.language):
         messages = {
-            "consent_required": _("I can't chat right now. Please ask your parent to switch chatting on."),
-            "child_inactive": _("Chatting is switched off for now. Ask your parent if you'd like to talk again."),
-            "quiet_hours": _("It's rest time now, and I'm resting too! We can talk again at %(time)s."),
-            "weekly_limit": _("We've used up this week's chat time. Let's play and rest, and talk again next week!"),
-            "daily_limit": _("We've talked a lot today! Let's rest our eyes and chat again tomorrow."),
-            "session_limit": _("This chat has been going for a while. Take a little break, then start a new chat!"),
-            "feature_disabled": _("That's switched off by your parent. We can talk about something else!"),
+            RefusalCode.CONSENT_REQUIRED: _("I can't chat right now. Please ask your parent to switch chatting on."),
+            RefusalCode.CHILD_INACTIVE: _(
+                "Chatting is switched off for now. Ask your parent if you'd like to talk again."
+            ),
+            RefusalCode.QUIET_HOURS: _("It's rest time now, and I'm resting too! We can talk again at %(time)s."),
+            RefusalCode.WEEKLY_LIMIT: _(
+                "We've used up this week's chat time. Let's play and rest, and talk again next week!"
+            ),
+            RefusalCode.DAILY_LIMIT: _("We've talked a lot today! Let's rest our eyes and chat again tomorrow."),
+            RefusalCode.SESSION_LIMIT: _(
+                "This chat has been going for a while. Take a little break, then start a new chat!"
+            ),
+            RefusalCode.FEATURE_DISABLED: _("That's switched off by your parent. We can talk about something else!"),
         }
-        return messages[code] % params
+        return Refusal(code, messages[code] % params)
 
 
 def gate_check(
@@ -51,21 +58,21 @@ def gate_check(
 ) -> Refusal | None:
     c = snapshot.controls
     if not snapshot.has_consent(ConsentScope.CHAT):
-        return Refusal("consent_required", _reply(snapshot, "consent_required"))
+        return _refuse(snapshot, RefusalCode.CONSENT_REQUIRED)
     if not snapshot.is_active:
-        return Refusal("child_inactive", _reply(snapshot, "child_inactive"))
+        return _refuse(snapshot, RefusalCode.CHILD_INACTIVE)
     local = now.astimezone(ZoneInfo(c.time_zone))
     start, end = _window(snapshot, local)
     if not start <= local.time() < end:
-        return Refusal("quiet_hours", _reply(snapshot, "quiet_hours", time=start.strftime("%H:%M")))
+        return _refuse(snapshot, RefusalCode.QUIET_HOURS, time=start.strftime("%H:%M"))
     if usage.week_seconds >= c.weekly_minutes * 60:
-        return Refusal("weekly_limit", _reply(snapshot, "weekly_limit"))
+        return _refuse(snapshot, RefusalCode.WEEKLY_LIMIT)
     if usage.today_seconds >= c.daily_minutes * 60:
-        return Refusal("daily_limit", _reply(snapshot, "daily_limit"))
+        return _refuse(snapshot, RefusalCode.DAILY_LIMIT)
     if session_active_seconds >= c.session_minutes * 60:
-        return Refusal("session_limit", _reply(snapshot, "session_limit"))
+        return _refuse(snapshot, RefusalCode.SESSION_LIMIT)
     if agent is not None and agent not in enabled_agents(snapshot):
-        return Refusal("feature_disabled", _reply(snapshot, "feature_disabled"))
+        return _refuse(snapshot, RefusalCode.FEATURE_DISABLED)
     return None
 
 

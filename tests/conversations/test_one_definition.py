@@ -15,6 +15,7 @@ from accounts.models import ParentalControls
 from accounts.snapshots import child_snapshot
 from conversations.agents.types import AgentName
 from conversations.models import LexiconTerm, Message, SafetyEvent
+from conversations.models.messages import RefusalCode
 from conversations.safety.types import FLAGGED_ACTIONS, Action, Severity, Verdict
 from conversations.services.gate import enabled_agents
 from tests.factories import bearer, make_child, make_parent, pair_device
@@ -46,6 +47,7 @@ def test_flagged_actions_are_actions():
         (Message, "agent", {a.value for a in AgentName}),
         (Message, "safety_action", {a.value for a in Action}),
         (SafetyEvent, "action", {a.value for a in Action}),
+        (Message, "refusal_code", {r.value for r in RefusalCode}),
     ],
 )
 def test_code_columns_take_their_choices_from_the_enums(model, field, enum_values):
@@ -65,6 +67,18 @@ def test_what_the_pipeline_stores_fits_the_choices():
     assert Message.objects.filter(child=child).count() == 12
     for row in (*Message.objects.filter(child=child), *SafetyEvent.objects.filter(child=child)):
         row.clean_fields(exclude=["session", "child", "reply_to", "message", "text", "search_tokens"])
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_stored_with_a_code_the_column_knows():
+    parent = make_parent("refused.parent@example.com")
+    child = make_child(parent, scopes=["chat"])
+    with time_machine.travel(datetime(2026, 11, 18, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        _device, tokens = pair_device(parent, child)
+        body = bearer(APIClient(), tokens["access"]).post("/api/v1/chat/", {"text": "你好"}, format="json").json()
+    assert body["refusal"] == RefusalCode.QUIET_HOURS
+    message = Message.objects.get(pk=body["message"]["id"])
+    assert message.get_refusal_code_display() == RefusalCode.QUIET_HOURS.label
 
 
 @pytest.mark.django_db
