@@ -90,6 +90,14 @@ def _agent_lines(ctx: AgentContext, decision: RouteDecision, agent: AgentName, l
                     f"Verified exact result: the answer to {problem} is {answer}. "
                     "Explain the steps using this result; do not compute a different answer."
                 )
+        elif solution is not None and solution.kind == "incomplete":
+            lines.append(
+                "这道题有好几步，精确计算器没能读懂整道题：不要只算其中一部分就当作答案，"
+                "请和孩子一起把每一步写成算式，一步一步来。"
+                if zh
+                else "This question has several steps and the exact calculator could not read all of it: do not "
+                "answer one part as if it were the whole; work through it with the child one step at a time."
+            )
         elif solution is not None and solution.kind == "div_zero":
             lines.append(
                 "这道题要除以 0：请温和地解释为什么不能除以 0。"

@@ -78,6 +78,22 @@ def test_edu_prompt_carries_the_verified_answer():
     assert "数学" in system
 
 
+def test_edu_prompt_never_hands_the_llm_part_of_a_compound_question():
+    whole = system_prompt(*_routed("950/19的商再乘159，积=？"))
+    assert "(950 ÷ 19) × 159 的答案是 7950" in whole
+    part = system_prompt(*_routed("950/19的平方是多少？"))
+    assert "的答案是" not in part and "不要只算其中一部分" in part
+    english = system_prompt(*_routed("What is 3+5 squared?", lang="en"))
+    assert "Verified exact result" not in english and "one part as if it were the whole" in english
+
+
+def _routed(text: str, lang: str = "zh-hans"):
+    ctx = AgentContext(text=text, profile=child(lang=lang, band="9-10"))
+    decision = route(ctx)
+    assert decision.agent == AgentName.EDU
+    return ctx, decision
+
+
 def test_escalation_guidance_for_the_llm():
     ctx = AgentContext(text="I'm so so scared, I'm terrified!!", profile=child("en"))
     system = system_prompt(ctx, route(ctx))
