@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["happy_partner.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "happy_partner.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "happy_partner.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "happy_partner.api.errors.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "happy_partner.api.metadata.ApiMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # <id:…> path segments (happy_partner.converters): 1 to 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "happy_partner.settings.LANGUAGES",
         "ConsentScopeEnum": "accounts.models.consent.ConsentScope.choices",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import (
     ChildProfile,
@@ -19,6 +19,7 @@ from accounts.models import (
 )
 from accounts.models.children import Avatar, Grade
 from accounts.services.controls import CONTROL_FIELDS
+from happy_partner.api import serializers  # DRF's, with strict request bodies
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -126,6 +127,15 @@ class ChildUpdateSerializer(serializers.Serializer):
 
 
 # --- controls ----------------------------------------------------------------------------------------
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "07:30"})
+class ControlTimeField(serializers.TimeField):
+    """A time of day in the family's time zone, written HH:MM."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 class ControlsSerializer(serializers.ModelSerializer):
     blocked_words = serializers.ListField(
         child=serializers.CharField(max_length=30), max_length=ParentalControls.MAX_BLOCKED_WORDS, required=False
@@ -139,10 +149,10 @@ class ControlsSerializer(serializers.ModelSerializer):
         error_messages={"invalid": _("The PIN must be 6 digits.")},
     )
     pin_set = serializers.BooleanField(read_only=True)
-    weekday_start = serializers.TimeField(format="%H:%M", required=False)
-    weekday_end = serializers.TimeField(format="%H:%M", required=False)
-    weekend_start = serializers.TimeField(format="%H:%M", required=False)
-    weekend_end = serializers.TimeField(format="%H:%M", required=False)
+    weekday_start = ControlTimeField(required=False)
+    weekday_end = ControlTimeField(required=False)
+    weekend_start = ControlTimeField(required=False)
+    weekend_end = ControlTimeField(required=False)
 
     class Meta:
         model = ParentalControls
@@ -163,7 +173,7 @@ class ControlsSerializer(serializers.ModelSerializer):
 
 
 class PinSerializer(serializers.Serializer):
-    pin = serializers.CharField(max_length=6, min_length=6)
+    pin = serializers.RegexField(r"^[0-9]{6}$", error_messages={"invalid": _("The PIN must be 6 digits.")})
 
 
 class PinResultSerializer(serializers.Serializer):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from conversations.agents.types import AgentName
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
+from happy_partner.api import serializers  # DRF's, with strict request bodies
 
 TEXT_MAX = 2000
 AGENT_CHOICES = [a.value for a in AgentName]
@@ -163,11 +163,17 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class HistoryQuerySerializer(serializers.Serializer):
-    agent = serializers.ChoiceField(choices=AGENT_CHOICES, required=False)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    flagged = serializers.BooleanField(required=False, default=False)
-    q = serializers.CharField(required=False, max_length=100, allow_blank=False)
+    agent = serializers.ChoiceField(
+        choices=AGENT_CHOICES, required=False, help_text="Only messages handled by this agent."
+    )
+    since = serializers.DateTimeField(required=False, help_text="ISO datetime, inclusive.")
+    until = serializers.DateTimeField(required=False, help_text="ISO datetime, exclusive.")
+    flagged = serializers.BooleanField(
+        required=False, default=False, help_text="Only messages the safety checks redirected, blocked or escalated."
+    )
+    q = serializers.CharField(
+        required=False, max_length=100, allow_blank=False, help_text="Search words (Chinese is segmented into words)."
+    )
 
 
 class MemorySerializer(serializers.ModelSerializer):

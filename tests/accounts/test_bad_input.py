@@ -294,7 +294,7 @@ REFRESH_BODY_ROWS = [
     ("2001 chars", {"refresh": "x" * 2001}, 400, INVALID, "refresh"),
     ("NUL", {"refresh": "x\u0000"}, 400, INVALID, "refresh"),
     ("garbage", {"refresh": "garbage"}, 401, "token_not_valid"),
-    ("number", {"refresh": 12345}, 401, "token_not_valid"),
+    ("number", {"refresh": 12345}, 400, INVALID, "refresh"),  # a token is a string
 ]
 
 CHILD_CREATE_ROWS = [
@@ -539,6 +539,89 @@ ACCEPT_ROWS = [  # tokens with a history are in test_invitation_refused
     ("unknown token", {"token": "not-a-real-invitation-token"}, 400, "invitation_invalid"),
 ]
 
+# --- 2b. strict bodies: each field takes only its own JSON type, and nothing else is accepted ----------
+# One mechanism for every endpoint (happy_partner.api.serializers): no coercion of 123 into "123" or
+# of "7" into 7, no key the endpoint does not write (unknown or read-only), no PATCH that changes nothing.
+NON_FIELD = "non_field_errors"
+STRICT_ROWS = {
+    "register": [
+        ("unknown field", register(nickname="Sam"), 400, INVALID, "nickname"),
+        ("is_staff sent", register(is_staff=True), 400, INVALID, "is_staff"),
+        ("name number", register(display_name=42), 400, INVALID, "display_name"),
+        ("password number", register(password=83920174652123), 400, INVALID, "password"),
+        ("language boolean", register(language=True), 400, INVALID, "language"),
+    ],
+    "token": [
+        ("unknown field", merged(LOGIN, {"remember_me": True}), 400, INVALID, "remember_me"),
+        ("password number", merged(LOGIN, {"password": 12345678}), 400, INVALID, "password"),
+    ],
+    "refresh": [("unknown field", {"refresh": "x", "access": "y"}, 400, INVALID, "access")],
+    "child create": [
+        ("unknown field", child(nickname="N"), 400, INVALID, "nickname"),
+        ("read-only field", child(is_active=False), 400, INVALID, "is_active"),
+        ("name number", child(display_name=7), 400, INVALID, "display_name"),
+        ("age string", child(age="7"), 400, INVALID, "age"),
+        ("age boolean", child(age=True), 400, INVALID, "age"),
+        ("age 7.0", child(age=7.0), 400, INVALID, "age"),
+        ("grade string", child(grade="3"), 400, INVALID, "grade"),
+        ("interest number", child(interests=["lego", 7]), 400, INVALID, "interests"),
+        ("scope number", child(consent_scopes=[1]), 400, INVALID, "consent_scopes"),
+    ],
+    "child patch": [
+        ("empty object", {}, 400, INVALID, NON_FIELD),
+        ("only unknown fields", {"nickname": "Al", "favourite": "red"}, 400, INVALID, "nickname"),
+        ("known and unknown", {"display_name": "Al", "nickname": "x"}, 400, INVALID, "nickname"),
+        ("read-only consent_scopes", {"consent_scopes": ["chat"]}, 400, INVALID, "consent_scopes"),
+        ("read-only updated_at", {"updated_at": "2026-01-01T00:00:00Z"}, 400, INVALID, "updated_at"),
+        ("name number", {"display_name": 42}, 400, INVALID, "display_name"),
+        ("is_active string", {"is_active": "false"}, 400, INVALID, "is_active"),
+        ("is_active 0", {"is_active": 0}, 400, INVALID, "is_active"),
+        ("grade string", {"grade": "3"}, 400, INVALID, "grade"),
+        ("birth date number", {"birth_date": 20190101}, 400, INVALID, "birth_date"),
+    ],
+    "controls patch": [
+        ("empty object", {}, 400, INVALID, NON_FIELD),
+        ("only unknown fields", {"bedtime": "20:00"}, 400, INVALID, "bedtime"),
+        ("read-only pin_set", {"pin_set": False}, 400, INVALID, "pin_set"),
+        ("pin number", {"pin": 123456}, 400, INVALID, "pin"),
+        ("daily string", {"daily_minutes": "60"}, 400, INVALID, "daily_minutes"),
+        ("feature 1", {"voice_enabled": 1}, 400, INVALID, "voice_enabled"),
+        ("feature 'true'", {"voice_enabled": "true"}, 400, INVALID, "voice_enabled"),
+        ("sensitivity number", {"safety_sensitivity": 2}, 400, INVALID, "safety_sensitivity"),
+        ("blocked word number", {"blocked_words": ["ok", 7]}, 400, INVALID, "blocked_words"),
+    ],
+    "controls put": [
+        ("unknown field", controls(bedtime="20:00"), 400, INVALID, "bedtime"),
+        ("read-only updated_at", controls(updated_at="2026-01-01T00:00:00Z"), 400, INVALID, "updated_at"),
+        ("pin number", controls(pin=123456), 400, INVALID, "pin"),
+    ],
+    "verify pin": [
+        ("pin number", {"pin": 123456}, 400, INVALID, "pin"),
+        ("unknown field", {"pin": "123456", "child": 1}, 400, INVALID, "child"),
+    ],
+    "consent grant": [
+        ("unknown field", {"scope": "memory", "granted": True}, 400, INVALID, "granted"),
+        ("policy number", {"scope": "memory", "policy_version": 2026}, 400, INVALID, "policy_version"),
+    ],
+    "invite": [("role sent", {"email": "g@example.com", "role": "owner"}, 400, INVALID, "role")],
+    "pair": [
+        ("code number", pair(code=123456), 400, INVALID, "code"),
+        ("device name number", pair(device_name=7), 400, INVALID, "device_name"),
+        ("child sent", pair(child=1), 400, INVALID, "child"),
+    ],
+    "accept invitation": [("token number", {"token": 12345}, 400, INVALID, "token")],
+}
+# Writes that take no body: a body with content is refused the same way, and the action does not happen.
+NO_BODY_STRICT_ROWS = [
+    ("a field", {"reason": "lost"}, 400, INVALID, "reason"),
+    ("a list", [1], 400, INVALID, NON_FIELD),
+]
+STRICT_ENDPOINTS = {label: (persona, method, path) for label, persona, method, path in BODY_ENDPOINTS}
+STRICT_TABLE = [
+    *[row for label, rows in STRICT_ROWS.items() for row in table(label, *STRICT_ENDPOINTS[label], rows)],
+    *[row for label, *endpoint in NO_BODY_ENDPOINTS for row in table(label, *endpoint, NO_BODY_STRICT_ROWS)],
+]
+
 FIELD_ROWS = [
     *table("register", "anonymous", "post", REGISTER, REGISTER_ROWS),
     *table("token", "anonymous", "post", TOKEN, TOKEN_ROWS),
@@ -556,6 +639,7 @@ FIELD_ROWS = [
     *table("pairing request", "anonymous", "post", PAIRING_REQUESTS, PAIRING_REQUEST_ROWS),
     *table("claim", "parent_a", "post", CLAIM, CLAIM_ROWS),
     *table("accept invitation", "parent_b", "post", ACCEPT, ACCEPT_ROWS),
+    *STRICT_TABLE,
 ]
 
 

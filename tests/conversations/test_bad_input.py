@@ -363,6 +363,69 @@ REVIEW_ROWS = [
     ("note NUL", {"note": "ok\u0000"}, 400, INVALID, "note"),
 ]
 
+# --- 2b. strict bodies: each field takes only its own JSON type, and nothing else is accepted ----------
+# One mechanism for every endpoint (happy_partner.api.serializers): {"text": 123} was stored as "123".
+NON_FIELD = "non_field_errors"
+STRICT_CHAT_ROWS = [
+    ("text number", say(text=123), 400, INVALID, "text"),
+    ("text 0", say(text=0), 400, INVALID, "text"),
+    ("session digits string", say(session="1"), 400, INVALID, "session"),
+    ("child digits string", say(child="1"), 400, INVALID, "child"),
+    ("unknown field", say(mood="happy"), 400, INVALID, "mood"),
+    ("agent sent", say(agent="story"), 400, INVALID, "agent"),
+]
+STRICT_ROWS = [
+    *table("chat", "device_a1", "post", CHAT, STRICT_CHAT_ROWS),
+    *table(
+        "chat, parent mode", "parent_a", "post", CHAT, [("unknown field", say(child="{a1}", x=1), 400, INVALID, "x")]
+    ),
+    *table("edu ask", "device_a1", "post", EDU, STRICT_CHAT_ROWS[:1]),
+    *table("emotion support", "device_a1", "post", EMOTION, STRICT_CHAT_ROWS[:1]),
+    *table("safety check", "device_a1", "post", CHECK, STRICT_CHAT_ROWS[:1] + STRICT_CHAT_ROWS[-2:-1]),
+    *table(
+        "session create",
+        "device_a1",
+        "post",
+        SESSIONS,
+        [
+            ("title number", {"title": 42}, 400, INVALID, "title"),
+            ("child digits string", {"child": "1"}, 400, INVALID, "child"),
+            ("unknown field", {"title": "Dinosaurs", "device": 1}, 400, INVALID, "device"),
+        ],
+    ),
+    *table(
+        "session rename",
+        "device_a1",
+        "patch",
+        SESSION,
+        [
+            ("title number", {"title": 42}, 400, INVALID, "title"),
+            ("only unknown fields", {"name": "Dinosaurs"}, 400, INVALID, "name"),
+            ("read-only field", {"title": "Ok", "ended_at": None}, 400, INVALID, "ended_at"),
+        ],
+    ),
+    *table(
+        "event review",
+        "staff",
+        "post",
+        REVIEW,
+        [
+            ("note number", {"note": 1}, 400, INVALID, "note"),
+            ("unknown field", {"note": "ok", "severity": "low"}, 400, INVALID, "severity"),
+        ],
+    ),
+    # Writes that take no body: a body with content is refused the same way, and nothing happens.
+    *[
+        row
+        for label, *endpoint in NO_BODY_ENDPOINTS
+        for row in table(
+            label,
+            *endpoint,
+            [("a field", {"reason": "x"}, 400, INVALID, "reason"), ("a list", [1], 400, INVALID, NON_FIELD)],
+        )
+    ],
+]
+
 FIELD_ROWS = [
     *table("chat", "device_a1", "post", CHAT, CHAT_ROWS),
     *table("chat, parent mode", "parent_a", "post", CHAT, PARENT_CHAT_ROWS),
@@ -375,6 +438,7 @@ FIELD_ROWS = [
     *table("session create, parent", "parent_a", "post", SESSIONS, PARENT_SESSION_CREATE_ROWS),
     *table("session rename", "device_a1", "patch", SESSION, SESSION_RENAME_ROWS),
     *table("event review", "staff", "post", REVIEW, REVIEW_ROWS),
+    *STRICT_ROWS,
 ]
 
 # --- 3. query strings: filters, pages, periods -------------------------------------------------------------

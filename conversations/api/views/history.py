@@ -20,13 +20,7 @@ from conversations.services.sessions import session_create, session_delete, sess
 from happy_partner.api.pagination import NewestFirstCursorPagination, paginated_response
 from happy_partner.api.views import ApiView
 
-HISTORY_PARAMETERS = [
-    OpenApiParameter("agent", str, description="Only messages handled by this agent."),
-    OpenApiParameter("since", str, description="ISO datetime, inclusive."),
-    OpenApiParameter("until", str, description="ISO datetime, exclusive."),
-    OpenApiParameter("flagged", bool, description="Only messages the safety checks redirected, blocked or escalated."),
-    OpenApiParameter("q", str, description="Search words (Chinese is segmented into words)."),
-]
+HISTORY_PARAMETERS = [HistoryQuerySerializer]  # the schema of the query is the serializer that reads it
 
 
 class SessionPagination(NewestFirstCursorPagination):
