@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 import accounts.features as features
 import accounts.models
+from accounts.api.serializers import ChildFeaturesSerializer
 from accounts.features import FEATURES, Feature, Requirement
 from accounts.models import ParentalControls
 from accounts.snapshots import child_snapshot
@@ -94,3 +95,4 @@ def test_the_gate_and_the_childs_features_read_one_table(monkeypatch):
     assert device.get("/api/v1/me/").json()["features"]["stories"] is False
     assert AgentName.STORY not in enabled_agents(child_snapshot(child_id=child.pk))
     assert set(FEATURES) == set(Feature)
+    assert set(ChildFeaturesSerializer().fields) == {feature.value for feature in Feature}  # the documented shape
