@@ -15,7 +15,7 @@ from happy_partner.errors import ApplicationError, not_found
 
 def child_for_principal(*, principal: Actor, child_id: int | str | None) -> ChildProfile:
     """A device acts for its own child (``child_id`` may be omitted); a parent must name one of theirs."""
-    if child_id in (None, ""):
+    if child_id is None or child_id == "":
         if isinstance(principal, ChildPrincipal):
             return principal.child
         raise ApplicationError(

@@ -8,7 +8,7 @@ session's minutes. A refusal is a kind sentence for the child plus a stable reas
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
@@ -28,7 +28,7 @@ class Refusal:
     reply: str
 
 
-def _window(snapshot: ChildSnapshot, local: datetime):
+def _window(snapshot: ChildSnapshot, local: datetime) -> tuple[time, time]:
     c = snapshot.controls
     return (c.weekend_start, c.weekend_end) if local.weekday() >= 5 else (c.weekday_start, c.weekday_end)
 

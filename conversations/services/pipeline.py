@@ -237,14 +237,16 @@ def _locked_session(
         ),
         [*usage_args, session_id, snapshot.child_id],
     )
-    session = next(iter(found), None)
-    if session is None:
+    locked = next(iter(found), None)
+    if locked is None:
         raise not_found(_("No such chat."))
-    if session.ended_at is not None:
+    if locked.ended_at is not None:
         raise ApplicationError(
             code="session_ended", message=_("This chat has ended. Start a new one."), kind=Failure.CONFLICT
         )
-    return session, Usage(today_seconds=int(session.usage_today), week_seconds=int(session.usage_week))
+    # The two extra columns of the raw query (USAGE_COLUMNS) are set on the instance.
+    today, week = getattr(locked, "usage_today"), getattr(locked, "usage_week")  # noqa: B009
+    return locked, Usage(today_seconds=int(today), week_seconds=int(week))
 
 
 def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_allowed: bool) -> AgentContext:
@@ -289,7 +291,7 @@ def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_
     )
 
 
-def _account(snapshot: ChildSnapshot, prepared: _Prepared, now, *, counted: bool) -> None:
+def _account(snapshot: ChildSnapshot, prepared: _Prepared, now: datetime, *, counted: bool) -> None:
     """Session counters, title, and (unless refused) activity time towards the limits. The session
     row is locked, so the absolute values computed here are right; _save_session writes them."""
     session, changes = prepared.session, prepared.session_changes
@@ -309,7 +311,7 @@ def _count_message(prepared: _Prepared) -> None:
     prepared.session_messages += 1
 
 
-def _store_reply(prepared: _Prepared, text: str, agent: str, **fields) -> Message:
+def _store_reply(prepared: _Prepared, text: str, agent: str, **fields: Any) -> Message:
     reply = Message.objects.create(
         session=prepared.session,
         child_id=prepared.message.child_id,
