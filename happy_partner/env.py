@@ -8,7 +8,7 @@ to a default that would behave differently in production.
 from __future__ import annotations
 
 import os
-from typing import overload
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -117,7 +117,7 @@ def database_from_url(name: str, url: str, *, pool_max: int, pool_timeout: int =
     SQLite gets the embedded default's settings (:data:`SQLITE_OPTIONS`).
     """
     try:
-        db = dj_database_url.parse(url, conn_max_age=0)
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     except ValueError as exc:  # an unknown scheme, a bad port, an unparsable URL
         raise ImproperlyConfigured(f"{name} must be a database URL such as {_DATABASE_EXAMPLES}: {exc}") from None
     engine = db["ENGINE"].rsplit(".", 1)[-1]

@@ -26,6 +26,8 @@ class ScopedJWTAuthentication(JWTAuthentication):
             raise
         except JWTAuthenticationFailed as exc:
             detail = exc.detail
+            if not isinstance(detail, dict):
+                raise
             raise AuthenticationFailed(str(detail["detail"]), code=str(detail["code"])) from None
 
     def get_user(self, validated_token):
@@ -34,7 +36,7 @@ class ScopedJWTAuthentication(JWTAuthentication):
             return super().get_user(validated_token)
         if scope == SCOPE_CHILD:
             return self._child_principal(validated_token)
-        raise InvalidToken(_("Token has no valid scope."))
+        raise InvalidToken(str(_("Token has no valid scope.")))
 
     @staticmethod
     def _child_principal(validated_token) -> ChildPrincipal:

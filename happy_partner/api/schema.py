@@ -33,7 +33,7 @@ NOT_BLANK_TEXT = rf"^[^\u0000]*[^\u0000{_WHITE}][^\u0000]*$"
 class ErrorDetailSerializer(drf.Serializer):
     code = drf.CharField(help_text="Stable, never translated: program against it (docs/API_SPEC.md §10).")
     message = drf.CharField(help_text="For people, in the request's language.")
-    fields = drf.DictField(
+    fields = drf.DictField(  # type: ignore[assignment]  # a field named "fields", as in the error shape
         child=drf.JSONField(),
         help_text="Request field → its messages ({} when no field is at fault; list items by index).",
     )

@@ -25,6 +25,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
+from rest_framework.serializers import *  # noqa: F403  (the namespace this module stands in for)
 from rest_framework.settings import api_settings
 
 JSON_TYPE_MESSAGES = {
@@ -93,13 +94,14 @@ def value_errors(field: drf.Field, value: Any) -> Any:
     is_bool = isinstance(value, bool)
     if not isinstance(value, _PYTHON_TYPES[expected]) or (is_bool and expected != "boolean"):
         return [JSON_TYPE_MESSAGES[expected]]
-    if isinstance(field, drf.ListField | drf.ListSerializer):
-        items = {index: value_errors(field.child, item) for index, item in enumerate(value)}
+    child = getattr(field, "child", None)
+    if isinstance(value, list) and isinstance(child, drf.Field):
+        items = {index: value_errors(child, item) for index, item in enumerate(value)}
         return {index: error for index, error in items.items() if error} or None
-    if isinstance(field, drf.DictField):
-        items = {key: value_errors(field.child, item) for key, item in value.items()}
-        return {key: error for key, error in items.items() if error} or None
-    if isinstance(field, drf.Serializer):
+    if isinstance(value, dict) and isinstance(field, drf.DictField) and isinstance(child, drf.Field):
+        entries = {key: value_errors(child, item) for key, item in value.items()}
+        return {key: error for key, error in entries.items() if error} or None
+    if isinstance(value, dict) and isinstance(field, drf.Serializer):
         return body_errors(field, value, partial=False) or None
     return None
 
@@ -119,11 +121,11 @@ def body_errors(serializer: drf.Serializer, data: Mapping[str, Any], *, partial:
     return errors
 
 
-class StrictInput:
-    # The checks above, before DRF's own validation. (Comments, not docstrings, on these classes: the
-    # schema generator would show a base class's docstring as every serializer's description.)
-
-    def to_internal_value(self, data):
+# The checks above, before DRF's own validation, for serializers that take JSON objects. (Comments,
+# not docstrings, on these classes: the schema generator would show a base class's docstring as the
+# description of every serializer built on it.)
+class Serializer(drf.Serializer):  # type: ignore[no-redef]
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping) and not isinstance(data, QueryDict):
             errors = body_errors(self, data, partial=bool(self.partial))
             if errors:
@@ -131,18 +133,12 @@ class StrictInput:
         return super().to_internal_value(data)
 
 
-class Serializer(StrictInput, drf.Serializer):
+class ModelSerializer(Serializer, drf.ModelSerializer):  # type: ignore[no-redef,misc,metaclass]
     pass
 
 
-class ModelSerializer(StrictInput, drf.ModelSerializer):
-    pass
+StrictInput = Serializer  # what makes a serializer strict: being built on this one
 
 
 def is_strict(serializer: Any) -> bool:
     return isinstance(serializer, StrictInput) or (isinstance(serializer, type) and issubclass(serializer, StrictInput))
-
-
-def __getattr__(name: str) -> Any:
-    """Everything else is DRF's: ``serializers.CharField``, ``serializers.ValidationError``, ..."""
-    return getattr(drf, name)
