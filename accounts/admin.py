@@ -7,6 +7,7 @@ the commit (``child_snapshot_invalidate``), like the services' do, so they apply
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -70,6 +71,15 @@ def _is_owner_row(obj: Guardianship | None) -> bool:
     return obj is not None and obj.role == GuardianRole.OWNER
 
 
+class OwnerKeepingFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            deleting = self.can_delete and getattr(form, "cleaned_data", {}).get("DELETE", False)
+            if deleting and _is_owner_row(form.instance):
+                raise ValidationError(_("The owner guardianship cannot be deleted."))
+
+
 class GuardianshipInline(admin.TabularInline):
     """Owner rows cannot be deleted here: that would leave a child with nobody responsible."""
 
@@ -78,17 +88,7 @@ class GuardianshipInline(admin.TabularInline):
     autocomplete_fields = ["guardian"]
     readonly_fields = ["created_at"]
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-
-        class OwnerKeepingFormSet(formset):
-            def clean(self):
-                super().clean()
-                for form in self.forms:
-                    if self.can_delete and self._should_delete_form(form) and _is_owner_row(form.instance):
-                        raise ValidationError(_("The owner guardianship cannot be deleted."))
-
-        return OwnerKeepingFormSet
+    formset = OwnerKeepingFormSet
 
 
 class ParentalControlsInline(admin.StackedInline):

@@ -15,6 +15,8 @@ from kombu.exceptions import OperationalError as BrokerError
 from happy_partner.celery import app as celery_app
 from happy_partner.degraded import CACHE_ERRORS, DATABASE_ERRORS
 
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (*CACHE_ERRORS, *DATABASE_ERRORS, BrokerError)
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +68,7 @@ def readiness_report() -> dict[str, str]:
     for name, check in CHECKS.items():
         try:
             check()
-        except (*CACHE_ERRORS, *DATABASE_ERRORS, BrokerError) as exc:
+        except OUTAGE_ERRORS as exc:
             # An outage, probed every few seconds while it lasts: one line each, not a traceback.
             logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
             report[name] = "error"

@@ -201,8 +201,10 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class ConsentPolicyScopeSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
-    label = serializers.CharField()
-    required = serializers.BooleanField(help_text="A child cannot be added without it.")
+    # DRF's metaclass takes declared fields off the class, so these names do not shadow Field.label
+    # and Field.required at run time; the type checker cannot know that.
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField(help_text="A child cannot be added without it.")  # type: ignore[assignment]
 
 
 class ConsentPolicySerializer(serializers.Serializer):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 from datetime import time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models.children import ChildProfile
 from conversations.safety.types import Severity
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development dependency: for the type checker only
 
 
 class SafetySensitivity(models.TextChoices):
@@ -124,7 +128,7 @@ class ParentalControls(models.Model):
         return ZoneInfo(self.time_zone)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.daily_minutes > self.weekly_minutes:
             errors["daily_minutes"] = _("The daily limit cannot be more than the weekly limit.")
         if self.weekday_start >= self.weekday_end:

@@ -42,7 +42,7 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
             kind=Failure.UNAUTHENTICATED,
         )
     lockout_reset(kind="login_account", key=email)
-    update_last_login(None, user)
+    update_last_login(User, user)
     return token_pair(ParentRefreshToken.for_parent(user))
 
 
@@ -57,7 +57,7 @@ def _token_not_valid() -> ApplicationError:
 def _verified_refresh(raw: str) -> ScopedRefreshToken:
     """Signature, expiry, type and blacklist checked; any failure is the same 401 to the client."""
     try:
-        return ScopedRefreshToken(raw)
+        return ScopedRefreshToken(raw)  # type: ignore[arg-type]  # simplejwt annotates the encoded token as Token
     except TokenError:
         raise _token_not_valid() from None
 

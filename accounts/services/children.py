@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -69,7 +70,7 @@ def child_create(
     language: str | None = None,
     interests: list[str] | None = None,
     avatar: str | None = None,
-    consent_scopes: list[str],
+    consent_scopes: Sequence[str],
     policy_version: str | None = None,
     consent_method: str = ConsentMethod.API,
 ) -> ChildProfile:

@@ -50,11 +50,11 @@ def _counting(op: Op, lang: str) -> str | None:
     ai, bi, ri = int(a), int(b), int(r)
     zh = lang == "zh"
     if op.op == "+" and ri <= 10:
-        seq = "、".join(str(i) for i in range(1, ri + 1)) if zh else ", ".join(str(i) for i in range(1, ri + 1))
+        counted = "、".join(str(i) for i in range(1, ri + 1)) if zh else ", ".join(str(i) for i in range(1, ri + 1))
         return (
-            f"我们用手指来数一数：先伸出 {ai} 根手指，再伸出 {bi} 根手指，一起数：{seq}。一共 {ri} 根！"
+            f"我们用手指来数一数：先伸出 {ai} 根手指，再伸出 {bi} 根手指，一起数：{counted}。一共 {ri} 根！"
             if zh
-            else f"Let's count on our fingers: hold up {ai} fingers, then {bi} more, and count them all: {seq}. "
+            else f"Let's count on our fingers: hold up {ai} fingers, then {bi} more, and count them all: {counted}. "
             f"That's {ri}!"
         )
     if op.op == "+" and ri <= 20:

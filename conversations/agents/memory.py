@@ -101,7 +101,7 @@ def _clean(obj: str, cjk: bool) -> str | None:
     return obj
 
 
-def _render(template: str, groups: Iterable[str]) -> tuple[str, str]:
+def _render(template: str, groups: Iterable[str | None]) -> tuple[str, str]:
     kind, text = template.split(":", 1)
     return kind, text.format(*groups)
 
@@ -134,10 +134,10 @@ def extract(text: str, language: str = "zh") -> list[MemoryCandidate]:
             continue
         cjk = has_cjk(clause)
         for pattern, template, importance in _ZH_RULES if cjk else _EN_RULES:
-            match = pattern.search(clause)
-            if not match:
+            hit = pattern.search(clause)
+            if not hit:
                 continue
-            groups = list(match.groups())
+            groups = list(hit.groups())
             cleaned = [_clean(g, cjk) if i == len(groups) - 1 else g for i, g in enumerate(groups)]
             if cleaned[-1] is None:
                 continue

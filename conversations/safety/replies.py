@@ -221,8 +221,8 @@ def safety_reply(verdict: Verdict, *, language: str, age_band: str) -> str:
             return _FALLBACK[key]
         return _BLOCK[key]
     if verdict.action is Action.REDIRECT:
-        table = _first(verdict.categories, _REDIRECT_BY_CATEGORY)
-        return table[key] if table else _REDIRECT_GENERIC[key]
+        redirect = _first(verdict.categories, _REDIRECT_BY_CATEGORY)
+        return redirect[key] if redirect else _REDIRECT_GENERIC[key]
     if verdict.action is Action.MASK:
         return _MASK[key]
     return _FALLBACK[key]

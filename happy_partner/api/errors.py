@@ -107,7 +107,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=exc.status_code,
         )
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1)
+        wait = int(getattr(exc, "wait", None) or 1)
         return Response(
             error_body("throttled", _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}),
             status=exc.status_code,
@@ -128,7 +128,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
                 error_body("malformed_request", _("The request body could not be read. Send valid JSON.")),
                 status=exc.status_code,
             )
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else str(exc.default_code)
         return Response(error_body(code, _detail_text(exc.detail)), status=exc.status_code, headers=headers or None)
 
     logger.exception("Unhandled error in %s", _view_name(context))

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import (
     ChildProfile,
@@ -215,3 +216,32 @@ def test_staff_cannot_delete_an_owner_guardianship(admin_client, db):
     co_url = reverse("admin:accounts_guardianship_delete", args=[co_row.pk])
     assert admin_client.post(co_url, {"post": "yes"}).status_code == 302
     assert not Guardianship.objects.filter(pk=co_row.pk).exists()
+
+
+def _guardianship_formset(rf, admin_user, child, delete_role: str):
+    from accounts.admin import GuardianshipInline
+
+    request = rf.post("/")
+    request.user = admin_user
+    formset_class = GuardianshipInline(ChildProfile, admin.site).get_formset(request, child)
+    prefix = formset_class.get_default_prefix()
+    rows = list(Guardianship.objects.filter(child=child).order_by("pk"))
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-id": str(row.pk), f"{prefix}-{i}-child": str(child.pk)})
+        data.update({f"{prefix}-{i}-guardian": str(row.guardian_id), f"{prefix}-{i}-role": row.role})
+        if row.role == delete_role:
+            data[f"{prefix}-{i}-DELETE"] = "on"
+    return formset_class(data, instance=child, prefix=prefix)
+
+
+def test_the_child_page_keeps_the_owner_guardianship_inline(rf, admin_user, db):
+    """The child's change page has the guardianships inline: its owner row cannot be deleted there
+    either, while a co-guardian's can."""
+    cast = build_cast()
+    owner_deleted = _guardianship_formset(rf, admin_user, cast.child_a1, "owner")
+    with translation.override("en"):
+        assert not owner_deleted.is_valid()
+        assert "owner guardianship cannot be deleted" in str(owner_deleted.non_form_errors())
+    co_deleted = _guardianship_formset(rf, admin_user, cast.child_a1, "co_guardian")
+    assert co_deleted.is_valid(), co_deleted.errors

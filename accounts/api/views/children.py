@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import IsParent
 from accounts.api.serializers import ChildCreateSerializer, ChildSerializer, ChildUpdateSerializer
-from accounts.api.views.base import GuardianChildMixin
+from accounts.api.views.base import GuardianChildView, request_parent
 from accounts.models import ChildProfile
 from accounts.selectors import child_get_for_guardian, children_for_guardian
 from accounts.services.children import child_create, child_delete, child_update
@@ -21,7 +21,7 @@ class ChildListView(ApiView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ChildProfile.objects.none()
-        return children_for_guardian(user=self.request.user)
+        return children_for_guardian(user=request_parent(self.request))
 
     @extend_schema(responses={200: ChildSerializer(many=True)}, tags=["children"])
     def get(self, request):
@@ -36,7 +36,7 @@ class ChildListView(ApiView):
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
-class ChildDetailView(GuardianChildMixin, ApiView):
+class ChildDetailView(GuardianChildView):
     serializer_class = ChildSerializer
 
     @extend_schema(responses={200: ChildSerializer}, tags=["children"])

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.api.serializers import ConsentCreateSerializer, ConsentPolicySerializer, ConsentSerializer
-from accounts.api.views.base import GuardianChildMixin
+from accounts.api.views.base import GuardianChildView
 from accounts.models import ConsentMethod, ConsentRecord
 from accounts.selectors import consent_get_for_child, consent_policy, consents_for_child
 from accounts.services.consent import consent_grant, consent_withdraw
@@ -30,7 +30,7 @@ class ConsentPolicyView(ApiView):
         return Response(ConsentPolicySerializer(consent_policy()).data)
 
 
-class ConsentListView(GuardianChildMixin, ApiView):
+class ConsentListView(GuardianChildView):
     queryset = ConsentRecord.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = ConsentSerializer
     pagination_class = ConsentPagination
@@ -56,7 +56,7 @@ class ConsentListView(GuardianChildMixin, ApiView):
         )
 
 
-class ConsentWithdrawView(GuardianChildMixin, ApiView):
+class ConsentWithdrawView(GuardianChildView):
     serializer_class = ConsentSerializer
 
     @extend_schema(request=None, responses={200: ConsentSerializer}, tags=["consent"])

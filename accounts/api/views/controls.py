@@ -5,14 +5,14 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import IsParentOrChildDevice
 from accounts.api.serializers import ControlsSerializer, PinResultSerializer, PinSerializer
-from accounts.api.views.base import GuardianChildMixin
+from accounts.api.views.base import GuardianChildView
 from accounts.models import ChildProfile
 from accounts.selectors import child_get_for_actor, controls_get_for_child
 from accounts.services.controls import controls_update, pin_verify
 from happy_partner.api.views import ApiView
 
 
-class ControlsView(GuardianChildMixin, ApiView):
+class ControlsView(GuardianChildView):
     serializer_class = ControlsSerializer
 
     def _render(self, child: ChildProfile) -> Response:

@@ -17,7 +17,7 @@ from accounts.api.serializers import (
     PairResultSerializer,
     PairSerializer,
 )
-from accounts.api.views.base import CREDENTIAL_THROTTLES, DEFAULT_THROTTLES, GuardianChildMixin, client_ip
+from accounts.api.views.base import CREDENTIAL_THROTTLES, DEFAULT_THROTTLES, GuardianChildView, client_ip
 from accounts.models import Device
 from accounts.selectors import device_get_for_child, devices_for_child
 from accounts.services.devices import device_pair, device_revoke, pairing_code_create
@@ -33,7 +33,7 @@ from happy_partner.api.views import ApiView
 PAIRING_SECRET_HEADER = "X-Pairing-Secret"  # noqa: S105 (a header name, not a secret)
 
 
-class PairingCodeView(GuardianChildMixin, ApiView):
+class PairingCodeView(GuardianChildView):
     serializer_class = PairingCodeSerializer
 
     @extend_schema(
@@ -68,7 +68,7 @@ class PairView(ApiView):
         return Response(PairResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class DeviceListView(GuardianChildMixin, ApiView):
+class DeviceListView(GuardianChildView):
     queryset = Device.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = DeviceSerializer
 
@@ -77,7 +77,7 @@ class DeviceListView(GuardianChildMixin, ApiView):
         return paginated_response(self, devices_for_child(child=self.get_child()))
 
 
-class DeviceRevokeView(GuardianChildMixin, ApiView):
+class DeviceRevokeView(GuardianChildView):
     serializer_class = DeviceSerializer
 
     @extend_schema(request=None, responses={200: DeviceSerializer}, tags=["devices"])
@@ -168,7 +168,7 @@ class PairingRequestStatusView(ApiView):
         return Response(PairingRequestStatusSerializer(body).data)
 
 
-class PairingRequestClaimView(GuardianChildMixin, ApiView):
+class PairingRequestClaimView(GuardianChildView):
     """A guardian enters the code a device shows, for one of their children."""
 
     serializer_class = PairingClaimSerializer

@@ -12,7 +12,7 @@ from accounts.api.serializers import (
     InvitationCreateSerializer,
     InvitationSerializer,
 )
-from accounts.api.views.base import GuardianChildMixin
+from accounts.api.views.base import GuardianChildView
 from accounts.models import GuardianInvitation, Guardianship
 from accounts.selectors import (
     child_get_for_guardian,
@@ -26,7 +26,7 @@ from happy_partner.api.pagination import paginated_response
 from happy_partner.api.views import ApiView
 
 
-class GuardianListView(GuardianChildMixin, ApiView):
+class GuardianListView(GuardianChildView):
     queryset = Guardianship.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = GuardianshipSerializer
 
@@ -35,7 +35,7 @@ class GuardianListView(GuardianChildMixin, ApiView):
         return paginated_response(self, guardianships_for_child(child=self.get_child()))
 
 
-class GuardianDetailView(GuardianChildMixin, ApiView):
+class GuardianDetailView(GuardianChildView):
     serializer_class = GuardianshipSerializer
 
     @extend_schema(responses={204: None}, tags=["guardians"])
@@ -45,7 +45,7 @@ class GuardianDetailView(GuardianChildMixin, ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationListView(GuardianChildMixin, ApiView):
+class InvitationListView(GuardianChildView):
     queryset = GuardianInvitation.objects.none()  # for the schema generator; real rows come from selectors
     serializer_class = InvitationSerializer
 
@@ -68,7 +68,7 @@ class InvitationListView(GuardianChildMixin, ApiView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationRevokeView(GuardianChildMixin, ApiView):
+class InvitationRevokeView(GuardianChildView):
     serializer_class = InvitationSerializer
 
     @extend_schema(request=None, responses={200: InvitationSerializer}, tags=["guardians"])

@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
-from accounts.api.views.base import GuardianChildMixin
+from accounts.api.views.base import GuardianChildView
 from accounts.snapshots import child_snapshot
 from conversations.api.serializers import (
     InsightsQuerySerializer,
@@ -33,7 +33,7 @@ from happy_partner.api.pagination import paginated_response
 from happy_partner.api.views import ApiView
 
 
-class MemoryListView(GuardianChildMixin, ApiView):
+class MemoryListView(GuardianChildView):
     serializer_class = MemorySerializer
     queryset = MemoryFact.objects.none()  # for the schema generator
 
@@ -42,7 +42,7 @@ class MemoryListView(GuardianChildMixin, ApiView):
         return paginated_response(self, memories_for_child(child=self.get_child()))
 
 
-class MemoryDetailView(GuardianChildMixin, ApiView):
+class MemoryDetailView(GuardianChildView):
     serializer_class = MemorySerializer
 
     @extend_schema(responses={204: None}, tags=["memory"])
@@ -52,7 +52,7 @@ class MemoryDetailView(GuardianChildMixin, ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _InsightsView(GuardianChildMixin, ApiView):
+class _InsightsView(GuardianChildView):
     serializer_class = InsightsSerializer
     report = staticmethod(activity_for_child)
 
@@ -79,7 +79,7 @@ class EmotionInsightsView(_InsightsView):
     report = staticmethod(emotions_for_child)
 
 
-class ChildSafetyEventsView(GuardianChildMixin, ApiView):
+class ChildSafetyEventsView(GuardianChildView):
     serializer_class = SafetyEventSerializer
     queryset = SafetyEvent.objects.none()  # for the schema generator
 
