@@ -27,7 +27,8 @@ LANGUAGE_CHOICES = settings.LANGUAGES
 # --- auth ------------------------------------------------------------------------------------------
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    # min_length: Django's MinimumLengthValidator (AUTH_PASSWORD_VALIDATORS), said in the schema too.
+    password = serializers.CharField(write_only=True, min_length=8, max_length=128, trim_whitespace=False)
     display_name = serializers.CharField(max_length=80)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
