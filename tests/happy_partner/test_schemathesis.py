@@ -48,7 +48,11 @@ MAY_REFUSE: dict[str, set[str]] = {
     # the first page has no cursor; any other cursor is one the list produced
     "*": {"invalid_cursor"},
     # Django's password validators (not too common, not all digits, not like the e-mail)
-    "POST /api/v1/auth/register/": {"invalid:password"},
+    # (and an e-mail address an earlier example registered)
+    "POST /api/v1/auth/register/": {
+        "invalid:password",
+        "invalid:email:An account with this e-mail address already exists.",
+    },
     # a parent says which child; a device never needs to (one schema for both)
     "POST /api/v1/chat/": {"invalid:child", "invalid:text"},
     "POST /api/v1/edu/ask/": {"invalid:child", "invalid:text"},
@@ -77,8 +81,9 @@ MAY_REFUSE: dict[str, set[str]] = {
     "POST /api/v1/invitations/accept/": {"invitation_invalid"},
 }
 ALWAYS_MAY_REFUSE = {401, 403, 404, 409, 429}
-# As the TLS proxy in front of the server says it (the server redirects plain HTTP to HTTPS).
-BEHIND_TLS = {"X-Forwarded-Proto": "https"}
+# As the TLS proxy in front of the server says it (the server redirects plain HTTP to HTTPS); messages
+# in English, so that MAY_REFUSE can name one.
+BEHIND_TLS = {"X-Forwarded-Proto": "https", "Accept-Language": "en"}
 
 
 def refusal_is_expected(label: str, response) -> bool:
@@ -88,6 +93,9 @@ def refusal_is_expected(label: str, response) -> bool:
         return False
     error = response.json()["error"]
     reasons = {error["code"], *(f"{error['code']}:{field}" for field in error["fields"])}
+    for field, messages in error["fields"].items():
+        if isinstance(messages, list):
+            reasons.update(f"{error['code']}:{field}:{message}" for message in messages)
     return bool(reasons & (MAY_REFUSE.get(label, set()) | MAY_REFUSE["*"]))
 
 
