@@ -7,7 +7,6 @@ each guardian. The child is answered whatever happens to the alert.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from conversations.services.alerts import REDELIVERY_WINDOW, guardian_group, saf
 from conversations.tasks import redeliver_safety_alerts
 from happy_partner.celery import app as celery_app
 from tests.factories import Cast
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -51,12 +51,6 @@ def _mailed_to() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def dead_broker() -> Iterator[None]:
     """Celery publishes to a Redis broker nobody answers on (what a broker outage looks like)."""
@@ -71,7 +65,7 @@ def dead_broker() -> Iterator[None]:
 
     conf.update(
         task_always_eager=False,
-        broker_url=f"redis://127.0.0.1:{_free_port()}/0",
+        broker_url=f"redis://127.0.0.1:{free_port()}/0",
         task_publish_retry=False,
         broker_connection_timeout=0.5,
     )

@@ -37,8 +37,8 @@ from happy_partner.api.errors import api_exception_handler
 from happy_partner.env import database_from_url
 from happy_partner.urls import server_error
 from tests.factories import PASSWORD, Cast, bearer
+from tests.servers import ROOT, free_port, start_procfile
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("DATABASE_URL", "")
 CRISIS = "我不想活了"
 ALL_DAY = {"weekday_start": "00:00", "weekday_end": "23:59", "weekend_start": "00:00", "weekend_end": "23:59"}
@@ -46,12 +46,6 @@ ALL_DAY = {"weekday_start": "00:00", "weekday_end": "23:59", "weekend_start": "0
 SLOW_SECONDS = 8
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -74,7 +68,7 @@ def dead_cache(settings, morning, cast) -> Iterator[None]:
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
         }
     }
@@ -174,18 +168,11 @@ def test_the_database_pool_checks_connections_before_lending_them():
 # --- Real servers: the Procfile's web process, a private Redis, a private database ------------------
 
 
-def _procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError(f"no {name}: line in the Procfile")
-
-
 class RedisServer:
     """A private redis-server on a free port: no persistence, killed at teardown."""
 
     def __init__(self, workdir: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.workdir = workdir
         self.process: subprocess.Popen | None = None
 
@@ -257,7 +244,7 @@ class Server:
     """The Procfile's `web` process with its own port, var directory, database and Redis."""
 
     def __init__(self, tmp_path: Path, *, database_url: str | None, redis_url: str | None) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
             key: value
@@ -291,15 +278,7 @@ class Server:
         )
         assert migrate.returncode == 0, migrate.stderr[-3000:]
         self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(  # noqa: S602 - the Procfile's own line, run by a shell as honcho does
-            _procfile_command("web"),
-            shell=True,
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.process = start_procfile("web", env=env, stdout=self.log)
         deadline = time.monotonic() + 60
         while self.request("GET", "/healthz", check_fast=False)[0] != 200:
             assert self.process.poll() is None, self.log_text()

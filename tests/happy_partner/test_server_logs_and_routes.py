@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,8 +20,8 @@ from websockets.sync.client import connect
 
 from happy_partner.access_log import StripQueryStrings
 from happy_partner.asgi import application
+from tests.servers import free_port, start_procfile
 
-ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
 SEARCH = "13812345678"  # a phone number a parent searches the history for
 
@@ -57,19 +56,6 @@ def test_the_uvicorn_filter_drops_query_strings_from_paths_only():
     assert record.getMessage() == '127.0.0.1:5555 - "GET /api/v1/children/1/messages/ HTTP/1.1" 200'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError(f"no {name}: line in the Procfile")
-
-
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - http://127.0.0.1 only
@@ -92,7 +78,7 @@ def _wait(url: str, process: subprocess.Popen) -> None:
 
 def test_the_servers_logs_carry_paths_not_query_strings_and_unknown_sockets_are_refused(tmp_path):
     """The Procfile's `web` (gunicorn) and `realtime` (uvicorn), started for real; their logs read back."""
-    web_port, ws_port = _free_port(), _free_port()
+    web_port, ws_port = free_port(), free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
@@ -107,15 +93,7 @@ def test_the_servers_logs_carry_paths_not_query_strings_and_unknown_sockets_are_
     processes = {}
     for name, log in logs.items():
         with log.open("w") as out:
-            processes[name] = subprocess.Popen(  # noqa: S602 - the Procfile's own line, run by a shell as honcho does
-                _procfile_command(name),
-                shell=True,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            processes[name] = start_procfile(name, env=env, stdout=out)
     try:
         for port, name in ((web_port, "web"), (ws_port, "realtime")):
             base = f"http://127.0.0.1:{port}"

@@ -7,7 +7,6 @@ import importlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,8 +19,7 @@ from websockets.sync.client import connect
 
 from happy_partner import gunicorn_conf
 from happy_partner.gunicorn_conf import LLM_THREADS, server_shape
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import free_port, start_procfile
 
 
 @pytest.mark.parametrize(
@@ -61,19 +59,6 @@ def test_the_configuration_reads_the_environment(monkeypatch):
         importlib.reload(gunicorn_conf)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError(f"no {name}: line in the Procfile")
-
-
 def _wait_http(url: str, process: subprocess.Popen, seconds: float = 60) -> bytes:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -97,7 +82,7 @@ def _stop(process: subprocess.Popen) -> str:
 
 
 def test_the_procfile_serves_http_on_gunicorn_and_websockets_on_uvicorn():
-    web_port, ws_port = _free_port(), _free_port()
+    web_port, ws_port = free_port(), free_port()
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
@@ -106,19 +91,7 @@ def test_the_procfile_serves_http_on_gunicorn_and_websockets_on_uvicorn():
         "WEB_WORKERS": "2",
         "DEBUG": "1",  # plain http on 127.0.0.1, as `make run` serves it
     }
-    started = [
-        subprocess.Popen(  # noqa: S602 - the Procfile's own line, run by a shell as honcho does
-            _procfile_command(name),
-            shell=True,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        for name in ("web", "realtime")
-    ]
+    started = [start_procfile(name, env=env, stdout=subprocess.PIPE, text=True) for name in ("web", "realtime")]
     web, realtime = started
     try:
         health = _wait_http(f"http://127.0.0.1:{web_port}/healthz", web)
