@@ -31,22 +31,23 @@ CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, ConnectionInterrupted)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
-def temporarily_unavailable() -> ApplicationError:
-    """A credential check that cannot be made safely right now: try again shortly."""
+def _unavailable(code: str, message: str) -> ApplicationError:
     return ApplicationError(
-        code="temporarily_unavailable",
-        message=_("This is not available for a moment. Please try again in %(seconds)d seconds.")
-        % {"seconds": RETRY_AFTER_SECONDS},
+        code=code,
+        message=message % {"seconds": RETRY_AFTER_SECONDS},
         kind=Failure.UNAVAILABLE,
         retry_after=RETRY_AFTER_SECONDS,
     )
 
 
+def temporarily_unavailable() -> ApplicationError:
+    """A credential check that cannot be made safely right now: try again shortly."""
+    return _unavailable(
+        "temporarily_unavailable", _("This is not available for a moment. Please try again in %(seconds)d seconds.")
+    )
+
+
 def database_unavailable() -> ApplicationError:
-    return ApplicationError(
-        code="database_unavailable",
-        message=_("The service is unavailable for a moment. Please try again in %(seconds)d seconds.")
-        % {"seconds": RETRY_AFTER_SECONDS},
-        kind=Failure.UNAVAILABLE,
-        retry_after=RETRY_AFTER_SECONDS,
+    return _unavailable(
+        "database_unavailable", _("The service is unavailable for a moment. Please try again in %(seconds)d seconds.")
     )
