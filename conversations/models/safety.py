@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,11 @@ class SafetyEvent(models.Model):
         indexes = [
             models.Index(fields=["child", "-created_at", "-id"], name="safety_child_recent"),
             models.Index(fields=["reviewed_at", "-created_at"], name="safety_review_queue"),
+            # The redelivery sweep's range (redeliver_safety_alerts, every 2 minutes): only the rows
+            # not yet delivered are in it, so the sweep never walks the delivered history.
+            models.Index(
+                fields=["created_at"], condition=Q(parent_notified_at__isnull=True), name="safety_undelivered"
+            ),
         ]
 
     def __str__(self) -> str:
