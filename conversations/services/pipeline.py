@@ -337,6 +337,12 @@ def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatRe
     text = safety_reply(verdict, language=snapshot.language, age_band=snapshot.age_band)
     reply = _store_reply(prepared, text, AgentName.SAFETY.value)
     _record_event(snapshot, prepared.message, verdict, direction="in")
+    state = prepared.session.story_state
+    if isinstance(state, dict) and "story" in state:
+        # After a safety reply the companion does not jump back into the adventure: the child's next
+        # short message is an answer to the care it was shown, not a choice for the story.
+        paused = {key: value for key, value in state.items() if key != "story"}
+        prepared.session.story_state = prepared.session_changes["story_state"] = paused
     logger.info(
         "unsafe input child_id=%s action=%s severity=%s", snapshot.child_id, verdict.action, verdict.severity.label
     )

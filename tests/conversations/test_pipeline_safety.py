@@ -12,7 +12,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.services.controls import controls_update
-from conversations.models import Message, SafetyEvent
+from conversations.models import ChatSession, Message, SafetyEvent
 from conversations.services.alerts import guardian_group
 from tests.factories import bearer, login, make_child, make_parent, pair_device
 
@@ -222,3 +222,15 @@ def test_the_chat_answer_and_the_history_show_one_verdict(text, action):
     if text.startswith(("我好难过", "I am so")):
         assert body["safety"] == {"action": "escalate", "severity": "high", "categories": ["emotional_distress"]}
         assert SafetyEvent.objects.get(message_id=body["message"]["id"]).categories == ["emotional_distress"]
+
+
+def test_a_safety_reply_pauses_the_story_in_progress(family):
+    """After a crisis reply the child's next short message is not taken as a choice for the story."""
+    _parent, _child, device = family
+    story = _chat(device, "给我讲个故事吧")
+    session = story["session"]["id"]
+    assert story["reply"]["agent"] == "story"
+    assert _chat(device, "我不想活了", session=session)["safety"]["action"] == "escalate"
+    after = _chat(device, "嗯", session=session)
+    assert after["reply"]["agent"] != "story"
+    assert "story" not in ChatSession.objects.get(pk=session).story_state
