@@ -22,11 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.features import Feature
-from accounts.models import ConsentScope
+from accounts.models import ConsentRecord, ConsentScope, ParentalControls
 from accounts.principals import Actor, ChildPrincipal
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
@@ -131,9 +132,25 @@ def message_send(
         return prepared.finished
     answer = _reply(prepared, classify=force_agent is None)  # no transaction open while the LLM thinks
     with transaction.atomic():
+        if prepared.memories_allowed:
+            prepared.memories_allowed = _memories_still_allowed(snapshot.child_id)
         result = _deliver(snapshot, prepared, *answer)
         _save_session(prepared)
     return result
+
+
+def _memories_still_allowed(child_id: int) -> bool:
+    """Whether the memory consent and switch still stand, read in the transaction that will store
+    the memories. Seconds pass while an LLM answers: a ``consent_withdraw`` committed meanwhile has
+    deleted the memories, and this turn must not write a new one. The consent row is locked, so a
+    withdrawal in progress is waited for (PostgreSQL re-reads the row after it commits), and one that
+    starts after this waits for the turn and then deletes its memory too."""
+    switched_on = ParentalControls.objects.filter(child_id=child_id, memory_enabled=True)
+    return (
+        ConsentRecord.objects.select_for_update()  # the consent row only: the switch is a subquery
+        .filter(Exists(switched_on), child_id=child_id, scope=ConsentScope.MEMORY, withdrawn_at__isnull=True)
+        .exists()
+    )
 
 
 def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, Answer]:

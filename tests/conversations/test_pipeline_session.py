@@ -123,3 +123,36 @@ def test_the_turn_and_the_session_services_take_the_acting_principal(child, capl
     assert f"session renamed session_id={on_device.session.pk} by device_id={device.pk}" in logged
     assert f"session ended session_id={on_device.session.pk} by user_id={parent.pk}" in logged
     assert f"session deleted session_id={on_device.session.pk} by device_id={device.pk}" in logged
+
+
+def test_a_memory_consent_withdrawn_while_the_llm_answers_keeps_the_turn_from_remembering(
+    fake_openai, settings, monkeypatch
+):
+    """With an LLM the reply is stored in a later transaction than the gate's: a withdrawal that
+    committed in between (it deleted the memories) must not be followed by a new memory."""
+    from accounts.models import ConsentRecord, ConsentScope
+    from accounts.services.consent import consent_withdraw
+    from accounts.services.controls import controls_update
+    from conversations.models import MemoryFact
+
+    with time_machine.travel(MORNING, tick=False):
+        parent = make_parent("memory.race@example.com")
+        kid = make_child(parent, name="Mia", age=8, scopes=[ConsentScope.CHAT, ConsentScope.MEMORY])
+        controls_update(actor=parent, child=kid, data={"memory_enabled": True})
+    _GUARDIANS[kid.pk] = parent
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = fake_openai.base_url
+    fake_openai.set_mode("normal", text="恐龙真酷！")
+    real = pipeline.complete_with_fallback
+
+    def withdraw_while_thinking(*args, **kwargs):
+        consent = ConsentRecord.objects.get(child=kid, scope=ConsentScope.MEMORY, withdrawn_at=None)
+        consent_withdraw(actor=parent, consent=consent)
+        return real(*args, **kwargs)
+
+    _send(kid, "我喜欢恐龙")  # remembered while the consent stands
+    assert MemoryFact.objects.filter(child=kid).exists()
+    monkeypatch.setattr(pipeline, "complete_with_fallback", withdraw_while_thinking)
+    result = _send(kid, "我喜欢画画", at=MORNING + timedelta(seconds=20))
+    assert result.reply.text == "恐龙真酷！"
+    assert not MemoryFact.objects.filter(child=kid).exists()
