@@ -351,11 +351,11 @@ def explain(sol: Solution, lang: str, level: int) -> str:
     if sol.kind == "incomplete":
         return (
             "这道题有好几步，我没能把整道题都看明白，不想只算一半就告诉你答案。"
-            "我们一起一步一步来：把每一步写成一个算式，比如先问我“950÷19”，再用得数问下一步，好吗？"
+            "我们一起一步一步来：先把第一步写成一个算式（像 12÷4 这样）问我，再用得数问下一步，好吗？"
             if zh
             else "This question has several parts and I couldn't follow all of it — I don't want to give you "
-            "an answer to only half of it. Let's work it out together, one step at a time: send me each step "
-            "as a sum, like 950÷19 first, then the next step with that answer."
+            "an answer to only half of it. Let's work it out together, one step at a time: send me the first "
+            "step as a sum (like 12÷4), then the next step with that answer."
         )
     return (
         f"“{sol.problem}”这道题有点超出我会算的范围。我会算加减乘除、括号、小数、分数和一元一次方程，"

@@ -248,27 +248,48 @@ class Found:
 def locate(text: str) -> Found | None:
     """The math problem inside ``text`` in our small grammar (e.g. ``"3+5"``, ``"□+5=9"``), or None."""
     prepared = _prepare(text)
-    problems: list[str] = []
+    problems: list[tuple[str, int, int]] = []  # the problem and the span of text it was read from
     leftover = False
     for match in _SEGMENT.finditer(prepared):
         following = prepared[match.end() :].lstrip()
         pieces = _NEXT_QUESTION.split(match.group(0))
+        cursor = match.start()
         for piece in pieces:
+            start = prepared.index(piece, cursor)
+            cursor = start + len(piece)
             seg = _clean(piece)
             if not seg or len(seg) > MAX_SEGMENT:
                 leftover = leftover or len(seg) > MAX_SEGMENT
                 continue
             if _is_problem(seg, following if piece is pieces[-1] else ""):
-                problems.append(seg)
+                problems.append((seg, start, cursor))
                 if piece is pieces[-1] and following.startswith("的"):
                     leftover = True  # "3+5的平方": something is done with the result that we did not read
             elif _has_operation(seg) and not _DATE.fullmatch(seg) and not _is_range(seg, following):
                 leftover = True  # a dangling operation: "×159"
     if not problems:
         return None
-    best = max(problems, key=len)
-    whole = len(problems) == 1 and not leftover and UNHANDLED not in prepared
+    best, start, end = max(problems, key=lambda problem: len(problem[0]))
+    outside = _CONTEXT_SPANS.sub(" ", f"{prepared[:start]} {prepared[end:]}")
+    stray = any(_is_operand(match, outside) for match in _NUMBER.finditer(outside))
+    whole = len(problems) == 1 and not leftover and not stray and UNHANDLED not in prepared
     return Found(best, whole)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Dates and ranges ("2024-05-01", "1-2年级") outside the problem are context, whatever follows them.
+_CONTEXT_SPANS = re.compile(r"\d+/\d+/\d+|\d{4}-\d{1,2}-\d{1,2}|\d+\s*-\s*\d+(?=\s*[" + _RANGE_UNITS + "])")
+# After a number, these make it context rather than an operand: "8岁", "第3题", "5个苹果", "一下".
+_CONTEXT_AFTER = frozenset(_RANGE_UNITS + "题下个只本张道位名")
+
+
+def _is_operand(match: re.Match[str], text: str) -> bool:
+    """A number outside the problem that the question may still need ("100减去3个7": the 7): only a
+    number that reads as a count, an age, a date or an ordinal ("7 years", "第3题") is context."""
+    after = text[match.end() :].lstrip()[:1]
+    before = text[: match.start()].rstrip()[-1:]
+    # ``_prepare`` turns a Latin word it does not read into "|": "I am 7 years old" is "7 |".
+    return not (after in _CONTEXT_AFTER or after == "|" or before == "第")
 
 
 def _has_operation(seg: str) -> bool:
