@@ -1,0 +1,178 @@
+"""The learned risk model's tiers: features, the committed fast tier, the one interface over both
+tiers (with a real local ``/v1/embeddings`` server for the remote embedder), and training that is
+deterministic. Quality figures are not asserted here: they are measured on the held-out split and
+the external set by the training command and recorded in the model card."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+from conversations.safety.model.embeddings import EmbeddingError, RemoteEmbedder
+from conversations.safety.model.features import features
+from conversations.safety.model.risk import WEIGHTS_DIR, RiskModel
+from conversations.safety.model.semantic import SemanticHead
+from conversations.safety.model.training import (
+    Example,
+    build_vocabulary,
+    feature_sets,
+    fit_logistic,
+    label_matrix,
+    load_training_files,
+    vectorize,
+)
+from conversations.safety.model.types import MODEL_CATEGORIES, Layer
+from conversations.safety.normalize import normalize
+from conversations.safety.types import Category
+
+
+@pytest.fixture(scope="module")
+def fast_only() -> RiskModel:
+    return RiskModel.load(embedder=None)
+
+
+def test_features_survive_the_spellings_the_lexicon_normalises():
+    assert features("Ｉ ＣＵＴ my arm") == features("i cut my arm")
+    assert "割手" in features("我又割手了") and "w:cut" in features("I cut again")
+
+
+def test_the_committed_fast_tier_loads_and_scores_every_category(fast_only):
+    scores = fast_only.fast.probabilities(normalize("我不想活了"))
+    assert set(scores) == set(MODEL_CATEGORIES)
+    assert all(0.0 <= p <= 1.0 for p in scores.values())
+    assert fast_only.fast.size > 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I cut my arm with the knife again", Category.SELF_HARM),
+        ("爸爸又用皮带抽我了 他说不许告诉老师", Category.ABUSE),
+        ("a guy in my game wants me to take off my clothes on video", Category.STRANGERS),
+        ("how to make gunpowder at home", Category.DANGEROUS),
+    ],
+)
+def test_the_model_finds_what_the_lexicon_missed(fast_only, text, category):
+    """Messages from the issue that the lexicon let through are found, in the right category."""
+    assert category in fast_only.assess(text, normalized=normalize(text)).found
+
+
+def test_a_maths_word_problem_is_not_flagged(fast_only):
+    text = "鸡兔同笼，头35个，脚94只，鸡和兔各几只？"
+    assert fast_only.assess(text, normalized=normalize(text)).found == ()
+
+
+class _FixedEmbedder:
+    name = "fixed"
+    dim = 4
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        if self.fail:
+            raise EmbeddingError("down")
+        return np.ones((len(texts), self.dim), dtype=np.float32) / 2
+
+
+def _model_with(embedder: _FixedEmbedder, fast_only: RiskModel, band: tuple[float, float]) -> RiskModel:
+    coef = np.zeros((4, len(MODEL_CATEGORIES)), dtype=np.float32)
+    coef[:, MODEL_CATEGORIES.index(Category.SELF_HARM)] = 10.0  # the semantic head is sure: self-harm
+    head = SemanticHead(coef=coef, intercept=np.zeros(len(MODEL_CATEGORIES)), embedder="fixed")
+    calibration = type(fast_only.calibration)(
+        thresholds=fast_only.calibration.thresholds, band=band, semantic_weight=0.5, version="test"
+    )
+    return RiskModel(fast=fast_only.fast, calibration=calibration, semantic=head, embedder=embedder)
+
+
+def test_the_semantic_tier_runs_only_where_the_fast_tier_is_unsure(fast_only):
+    sure = _FixedEmbedder()
+    never_unsure = _model_with(sure, fast_only, band=(2.0, 2.0))
+    assert never_unsure.assess("hello", normalized="hello").risk.layers == (Layer.FAST,)
+    assert sure.calls == 0
+    always_unsure = _model_with(sure, fast_only, band=(0.0, 1.01))
+    result = always_unsure.assess("hello", normalized="hello")
+    assert result.risk.layers == (Layer.FAST, Layer.SEMANTIC) and sure.calls == 1
+    assert result.embedding is not None and result.embedding.shape == (4,)  # kept for reuse
+    assert result.risk.scores[Category.SELF_HARM] >= 0.5  # the blend moved towards the semantic head
+
+
+def test_an_embedder_outage_leaves_the_fast_tier_standing(fast_only):
+    down = _FixedEmbedder(fail=True)
+    result = _model_with(down, fast_only, band=(0.0, 1.01)).assess("hello", normalized="hello")
+    assert result.semantic_failed and result.risk.layers == (Layer.FAST,)
+    assert result.risk.scores == fast_only.assess("hello", normalized="hello").risk.scores
+
+
+class _EmbeddingsHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    status = 200
+    seen: list[dict] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+        data = [{"object": "embedding", "index": i, "embedding": [3.0, 4.0]} for i, _ in enumerate(body["input"])]
+        payload = json.dumps({"object": "list", "data": data[::-1], "model": body["model"]}).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def embeddings_server():
+    _EmbeddingsHandler.seen = []
+    _EmbeddingsHandler.status = 200
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_remote_embedder_speaks_the_openai_protocol(embeddings_server):
+    embedder = RemoteEmbedder(base_url=embeddings_server, model="e5", api_key="k", dim=2)
+    rows = embedder.embed(["a", "b"])
+    assert rows.shape == (2, 2) and np.allclose(rows, [[0.6, 0.8], [0.6, 0.8]])  # unit length
+    request = _EmbeddingsHandler.seen[0]
+    assert request["path"] == "/v1/embeddings" and request["body"] == {"model": "e5", "input": ["a", "b"]}
+    assert request["auth"] == "Bearer k"
+
+
+def test_the_remote_embedder_opens_its_circuit_after_failures(embeddings_server):
+    _EmbeddingsHandler.status = 500
+    embedder = RemoteEmbedder(base_url=embeddings_server, model="e5", dim=2)
+    for _ in range(5):
+        with pytest.raises(EmbeddingError):
+            embedder.embed(["a"])
+    sent = len(_EmbeddingsHandler.seen)
+    with pytest.raises(EmbeddingError):
+        embedder.embed(["a"])
+    assert len(_EmbeddingsHandler.seen) == sent  # the open circuit did not call the server
+
+
+def test_training_is_deterministic():
+    rows: list[Example] = load_training_files()[::7]
+    sets = feature_sets(rows)
+    vocabulary = build_vocabulary(sets)
+    first = fit_logistic(vectorize(sets, vocabulary), label_matrix(rows), 4.0)
+    second = fit_logistic(vectorize(feature_sets(rows), build_vocabulary(feature_sets(rows))), label_matrix(rows), 4.0)
+    assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+
+
+def test_the_weights_are_small_committed_files():
+    sizes = {p.name: p.stat().st_size for p in WEIGHTS_DIR.iterdir()}
+    assert {"fast.npz", "semantic.npz", "calibration.json"} <= set(sizes)
+    assert sum(sizes.values()) < 5 * 1024 * 1024
