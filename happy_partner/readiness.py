@@ -13,9 +13,14 @@ from django.db import connection
 from kombu.exceptions import OperationalError as BrokerError
 
 from happy_partner.celery import app as celery_app
-from happy_partner.degraded import CACHE_ERRORS, DATABASE_ERRORS
+from happy_partner.degraded import CACHE_ERRORS, is_database_outage
 
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (*CACHE_ERRORS, *DATABASE_ERRORS, BrokerError)
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (*CACHE_ERRORS, BrokerError)
+
+
+def _is_outage(exc: Exception) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS) or is_database_outage(exc)
+
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +73,12 @@ def readiness_report() -> dict[str, str]:
     for name, check in CHECKS.items():
         try:
             check()
-        except OUTAGE_ERRORS as exc:
-            # An outage, probed every few seconds while it lasts: one line each, not a traceback.
-            logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
-            report[name] = "error"
-        except Exception:
-            logger.exception("readiness check %s failed", name)
+        except Exception as exc:
+            if _is_outage(exc):
+                # An outage, probed every few seconds while it lasts: one line each, not a traceback.
+                logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
+            else:
+                logger.exception("readiness check %s failed", name)
             report[name] = "error"
         else:
             report[name] = "ok"

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework_simplejwt.exceptions import InvalidToken
 
-from happy_partner.degraded import CACHE_ERRORS, DATABASE_ERRORS, database_unavailable, temporarily_unavailable
+from happy_partner.degraded import CACHE_ERRORS, database_unavailable, is_database_outage, temporarily_unavailable
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -144,8 +144,9 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def unavailable_error(exc: BaseException | None) -> ApplicationError | None:
-    """The 503 for an outage of PostgreSQL or Redis that escaped a view; None for anything else."""
-    if isinstance(exc, DATABASE_ERRORS):
+    """The 503 for an outage of PostgreSQL or Redis that escaped a view; None for anything else
+    (a deadlock or a missing table is a 500, logged with its traceback)."""
+    if is_database_outage(exc):
         return database_unavailable()
     if isinstance(exc, CACHE_ERRORS):
         return temporarily_unavailable()
