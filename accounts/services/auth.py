@@ -13,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from accounts.models import Device, User
 from accounts.models.users import UserManager
-from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
+from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund, lockout_reset
 from accounts.tokens import (
     SCOPE_CHILD,
     SCOPE_PARENT,
@@ -28,10 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
-    """E-mail + password → a parent token pair. Locked per account and per IP after failures."""
+    """E-mail + password → a parent token pair. Locked per account and per IP after failures.
+
+    Both counts are taken before the password is checked, so concurrent guesses cannot get past them."""
     email = UserManager.normalize_email_address(email)
-    lockout_check(kind="login_ip", key=ip)
-    lockout_check(kind="login_account", key=email)
+    lockout_admit(kind="login_ip", key=ip)
+    try:
+        lockout_admit(kind="login_account", key=email)
+    except ApplicationError:
+        lockout_refund(kind="login_ip", key=ip)  # refused before any password was examined
+        raise
     user = authenticate(request=None, email=email, password=password)
     if user is None:
         lockout_record_failure(kind="login_ip", key=ip)
@@ -41,6 +47,7 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
             message=_("The e-mail address or password is not right."),
             kind=Failure.UNAUTHENTICATED,
         )
+    lockout_refund(kind="login_ip", key=ip)
     lockout_reset(kind="login_account", key=email)
     update_last_login(User, user)
     return token_pair(ParentRefreshToken.for_parent(user))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ParentalControls, User
 from accounts.models.controls import CONTROL_FIELDS
-from accounts.services.lockout import lockout_check, lockout_record_failure, lockout_reset
+from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund, lockout_reset
 from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError, Failure
 
@@ -75,9 +75,10 @@ def pin_verify(*, child: ChildProfile, pin: str) -> bool:
     Five wrong PINs lock verification for this child for 15 minutes, whichever device asks, so a
     child cannot guess the PIN (10^6 values) by trying.
     """
-    lockout_check(kind="pin_child", key=str(child.pk))
+    lockout_admit(kind="pin_child", key=str(child.pk))  # counted first: concurrent guesses cannot pass it
     controls = ParentalControls.objects.only("pin_hash").get(child=child)
     if not controls.pin_hash:
+        lockout_refund(kind="pin_child", key=str(child.pk))
         raise ApplicationError(
             code="pin_not_set", message=_("No parent PIN has been set for this child."), kind=Failure.CONFLICT
         )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ConsentScope, Device, Guardianship, PairingCode, PairingCodeKind, User
 from accounts.selectors import consent_is_active
-from accounts.services.lockout import lockout_check, lockout_record_failure
+from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund
 from accounts.services.pairing_budget import pairing_budget_refund, pairing_budget_spend
 from accounts.tokens import ChildRefreshToken, token_pair
 from happy_partner.errors import ApplicationError, Failure
@@ -123,17 +123,22 @@ def _invalid_code() -> ApplicationError:
 def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[str, str]]:
     """Trade a pairing code for a device and its child-scoped tokens.
 
-    Wrong codes count against the caller's IP; after 10 in 15 minutes it is locked out. Every
+    Every attempt is counted against the caller's IP before the code is looked at (a right code
+    gives its place back); after 10 wrong ones in 15 minutes it is locked out. Every
     6-digit attempt also spends the global budget of failed pairings (a right one gives its place
     back), so many addresses together cannot guess more than the budget allows.
     """
-    lockout_check(kind="pairing_ip", key=ip)
+    lockout_admit(kind="pairing_ip", key=ip)  # counted before the code is looked at
     code = pairing_code_normalize(code)
     kind = _code_kind(code)
     if kind is None:
         lockout_record_failure(kind="pairing_ip", key=ip)
         raise _invalid_code()
-    budget_key = pairing_budget_spend() if kind == PairingCodeKind.SHORT else None
+    try:
+        budget_key = pairing_budget_spend() if kind == PairingCodeKind.SHORT else None
+    except ApplicationError:
+        lockout_refund(kind="pairing_ip", key=ip)  # refused before the code was looked at
+        raise
     with transaction.atomic():
         pairing = (
             PairingCode.objects.select_for_update()
@@ -145,6 +150,7 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
         if pairing is None or pairing.expires_at <= now:
             lockout_record_failure(kind="pairing_ip", key=ip)
             raise _invalid_code()
+        lockout_refund(kind="pairing_ip", key=ip)
         if budget_key is not None:
             pairing_budget_refund(budget_key)
         pairing_require_chat_allowed(pairing.child)

@@ -8,8 +8,9 @@
    tokens exactly once.
 
 Guessing a code therefore needs a parent account, can only bind a device to the guesser's own
-child, and is locked per parent after 5 wrong codes in 15 minutes. A success does not reset that
-count: anyone can make requests and claim their own.
+child, and is locked per parent after 5 wrong codes in 15 minutes, counted before the code is
+looked at so concurrent claims cannot exceed it. A success gives back its own place but does not
+reset that count: anyone can make requests and claim their own.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from accounts.services.devices import (
     pairing_digest,
     pairing_require_chat_allowed,
 )
-from accounts.services.lockout import lockout_check, lockout_record_failure
+from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund
 from accounts.tokens import ChildRefreshToken, token_pair
 from happy_partner.errors import ApplicationError, Failure, not_found
 
@@ -80,8 +81,12 @@ def _invalid_request_code() -> ApplicationError:
 def pairing_request_claim(*, actor: User, child: ChildProfile, code: str) -> PairingRequest:
     """Bind the device showing ``code`` to ``child`` (one of ``actor``'s children, checked by the caller)."""
     key = str(actor.pk)
-    lockout_check(kind=CLAIM_LOCKOUT, key=key)
-    pairing_require_chat_allowed(child)
+    lockout_admit(kind=CLAIM_LOCKOUT, key=key)  # counted before the code is looked at
+    try:
+        pairing_require_chat_allowed(child)
+    except ApplicationError:
+        lockout_refund(kind=CLAIM_LOCKOUT, key=key)  # not a guess
+        raise
     code = pairing_code_normalize(code)
     if not REQUEST_CODE.match(code):
         lockout_record_failure(kind=CLAIM_LOCKOUT, key=key)
@@ -96,6 +101,7 @@ def pairing_request_claim(*, actor: User, child: ChildProfile, code: str) -> Pai
         if request is None or request.expires_at <= now:
             lockout_record_failure(kind=CLAIM_LOCKOUT, key=key)
             raise _invalid_request_code()
+        lockout_refund(kind=CLAIM_LOCKOUT, key=key)  # a right code is not a failure (nor a reset)
         device = Device.objects.create(child=child, name=request.device_name, paired_by=actor)
         request.child = child
         request.claimed_by = actor

@@ -1,9 +1,14 @@
 """Parental controls: PUT replaces, PATCH changes some, rules validated, PIN hashed and rate-limited."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import ParentalControls
+from accounts.services import controls as controls_service
 from tests.factories import bearer, login, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +116,31 @@ def test_child_device_cannot_change_controls(setup):
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "parent_required"
     assert ParentalControls.objects.get(child=child).daily_minutes == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_pin_guesses_cannot_get_past_the_lockout(setup, monkeypatch):
+    """Each PIN is counted before it is checked: 16 simultaneous wrong PINs for one child give
+    exactly 5 checked PINs and 11 refusals (429)."""
+    parent, child, client = setup
+    url = f"/api/v1/children/{child.pk}/controls/"
+    client.patch(url, {"pin": "135790"})
+    _device, tokens = pair_device(parent, child)
+    check_password = controls_service.check_password
+
+    def slow_check(pin: str, encoded: str) -> bool:
+        time.sleep(0.2)  # hashing takes a while: every thread is inside it at once
+        return check_password(pin, encoded)
+
+    monkeypatch.setattr(controls_service, "check_password", slow_check)
+
+    def guess(n: int) -> int:
+        try:
+            response = bearer(APIClient(), tokens["access"]).post(f"{url}verify-pin/", {"pin": f"0000{n:02d}"})
+            return 200 if response.status_code == 200 and response.json() == {"valid": False} else response.status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(16)))
+    assert sorted(statuses) == [200] * 5 + [429] * 11

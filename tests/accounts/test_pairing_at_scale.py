@@ -5,6 +5,7 @@ guardians being told whenever a device is paired."""
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -20,13 +21,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, PairingCodeKind, PairingRequest
 from accounts.selectors import consent_get_for_child
+from accounts.services import pairing_requests
 from accounts.services.consent import consent_withdraw
 from accounts.services.devices import CODE_ALPHABET, device_revoke
 from accounts.services.pairing_budget import pairing_budget_spend
 from accounts.tasks import purge_expired_credentials
 from conversations.services.alerts import guardian_group
 from happy_partner.errors import ApplicationError
-from tests.factories import bearer, login, make_child, make_co_guardian, make_parent
+from tests.factories import PASSWORD, bearer, login, make_child, make_co_guardian, make_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -430,3 +432,33 @@ def test_concurrent_guesses_cannot_overshoot_the_budget(settings):
     with time_machine.travel(T0, tick=False), ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(guess, range(24)))
     assert sorted(statuses) == [400] * 5 + [429] * 19
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_cannot_get_past_the_parents_lockout(family, monkeypatch):
+    """Each claim is counted before its code is looked at: 20 simultaneous wrong claims by one parent
+    give exactly 5 examined codes (400) and 15 refusals (429), however slow the lookup is."""
+    parent, child = family
+    signed_in = APIClient().post("/api/v1/auth/token/", {"email": parent.email, "password": PASSWORD}, format="json")
+    access = signed_in.json()["access"]
+    digest = pairing_requests.pairing_digest
+
+    def slow_digest(value: str) -> str:
+        time.sleep(0.2)  # the lookup takes a while: every thread is inside it at once
+        return digest(value)
+
+    monkeypatch.setattr(pairing_requests, "pairing_digest", slow_digest)
+
+    def claim(n: int):
+        try:
+            return _claim(bearer(APIClient(), access), child.pk, f"2222-22{CODE_ALPHABET[n]}{CODE_ALPHABET[n + 1]}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(claim, range(20)))
+    assert sorted(response.status_code for response in responses) == [400] * 5 + [429] * 15
+    locked = next(response for response in responses if response.status_code == 429)
+    assert locked.json()["error"]["code"] == "locked_out"
+    assert "UTC" in locked.json()["error"]["message"]  # the time to try again
+    assert 0 < int(locked["Retry-After"]) <= 900

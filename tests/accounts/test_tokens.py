@@ -1,14 +1,18 @@
 """JWT: rotation with blacklist, logout, scopes that never cross, login lockouts."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
+from accounts.services import auth as auth_service
 from tests.factories import PASSWORD, bearer, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +175,26 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_ip_lock(parent):
         "/api/v1/auth/token/", {"email": parent.email, "password": PASSWORD}, format="json"
     )
     assert response.status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_passwords_cannot_get_past_the_account_lockout(parent, monkeypatch):
+    """Each sign-in is counted before its password is checked: 20 simultaneous wrong passwords for
+    one account give exactly 5 checked passwords (401) and 15 refusals (429)."""
+    authenticate = auth_service.authenticate
+
+    def slow_authenticate(**credentials):
+        time.sleep(0.2)  # password hashing takes a while: every thread is inside it at once
+        return authenticate(**credentials)
+
+    monkeypatch.setattr(auth_service, "authenticate", slow_authenticate)
+
+    def attempt(n: int) -> int:
+        try:
+            return _login(parent.email, "wrong-password", ip=f"10.3.3.{n + 1}").status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(attempt, range(20)))
+    assert sorted(statuses) == [401] * 5 + [429] * 15
