@@ -4,6 +4,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def existing_delivered_were_due(apps, schema_editor):
+    """Before this migration parent_notified_at was set when an alert was decided (and only then):
+    a stored event with it set was due; one without was below the guardians' threshold."""
+    SafetyEvent = apps.get_model("conversations", "SafetyEvent")
+    SafetyEvent.objects.filter(parent_notified_at__isnull=False).update(alert_due=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,8 +20,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='safetyevent',
+            name='alert_due',
+            field=models.BooleanField(default=False, verbose_name='alert due'),
+        ),
+        migrations.RunPython(existing_delivered_were_due, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='safetyevent',
-            index=models.Index(condition=models.Q(('parent_notified_at__isnull', True)), fields=['created_at'], name='safety_undelivered'),
+            index=models.Index(condition=models.Q(('alert_due', True), ('parent_notified_at__isnull', True)), fields=['created_at'], name='safety_undelivered'),
         ),
     ]

@@ -38,6 +38,9 @@ class SafetyEvent(models.Model):
     evidence = models.JSONField(_("evidence (redacted)"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     parent_notified_at = models.DateTimeField(_("guardians notified at"), null=True, blank=True)
+    # Whether the guardians were to be alerted, decided once when the event was stored (alerts'
+    # alert_channels): an event below their threshold is never delivered, and never swept.
+    alert_due = models.BooleanField(_("alert due"), default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -55,10 +58,13 @@ class SafetyEvent(models.Model):
         indexes = [
             models.Index(fields=["child", "-created_at", "-id"], name="safety_child_recent"),
             models.Index(fields=["reviewed_at", "-created_at"], name="safety_review_queue"),
-            # The redelivery sweep's range (redeliver_safety_alerts, every 2 minutes): only the rows
-            # not yet delivered are in it, so the sweep never walks the delivered history.
+            # The redelivery sweep's range (redeliver_safety_alerts, every 2 minutes): only the alerts
+            # due and not yet delivered are in it, so the sweep never walks the delivered history
+            # nor the events below the guardians' threshold (never delivered, by design).
             models.Index(
-                fields=["created_at"], condition=Q(parent_notified_at__isnull=True), name="safety_undelivered"
+                fields=["created_at"],
+                condition=Q(parent_notified_at__isnull=True, alert_due=True),
+                name="safety_undelivered",
             ),
         ]
 

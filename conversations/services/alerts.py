@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Guardianship
 from accounts.snapshots import ChildSnapshot
-from conversations.models import SafetyEvent
+from conversations.models import Message, SafetyEvent
 from conversations.safety.types import Action, Severity
 
 logger = logging.getLogger(__name__)
@@ -119,37 +119,60 @@ def _deliver(event: SafetyEvent, channels: AlertChannels, guardian_ids: tuple[in
     logger.info("guardians alerted event_id=%s push=%s mail=%s", event.pk, pushed, channels.mail)
 
 
-def safety_event_notify(*, event: SafetyEvent, snapshot: ChildSnapshot) -> None:
-    """Alert the guardians after the commit, if the event calls for it. Never fails the caller."""
-    channels = alert_channels(severity=event.severity, action=event.action, preferences=snapshot.controls)
+def safety_event_record(
+    *,
+    snapshot: ChildSnapshot,
+    message: Message,
+    direction: str,
+    categories: list[str],
+    severity: str,
+    action: str,
+    evidence: dict[str, Any],
+) -> SafetyEvent:
+    """Store a safety event and alert the guardians after the commit, if it calls for it. Whether it
+    does is decided here, once, and kept (``alert_due``): the redelivery sweep reads only those.
+    Never fails the caller for the alert's sake."""
+    channels = alert_channels(severity=severity, action=action, preferences=snapshot.controls)
+    event = SafetyEvent.objects.create(
+        child_id=snapshot.child_id,
+        message=message,
+        direction=direction,
+        categories=categories,
+        severity=severity,
+        action=action,
+        evidence=evidence,
+        alert_due=bool(channels),
+    )
     if channels:
         guardian_ids = snapshot.guardian_ids
         transaction.on_commit(lambda: _deliver(event, channels, guardian_ids), robust=True)
+    return event
 
 
 def safety_alerts_redeliver(*, now: datetime | None = None) -> int:
-    """Deliver the alerts of the last day that have not been delivered (periodic job).
+    """Deliver the alerts of the last day that were due and have not been delivered (periodic job).
 
     Idempotent: a delivered event is marked and never picked again; the e-mail itself skips an
-    event another worker has delivered meanwhile, and guardians it already reached. Returns how
-    many events were delivered.
+    event another worker has delivered meanwhile, and guardians it already reached. Each run reads
+    at most REDELIVERY_BATCH events, oldest first, from the partial index ``safety_undelivered``;
+    events that were never due (below the guardians' threshold) are not in it. Returns how many
+    events were delivered.
     """
     from conversations.services.notifications import safety_alert_email_send
 
     now = now or timezone.now()
     candidates = (
         SafetyEvent.objects.filter(
+            alert_due=True,
             parent_notified_at__isnull=True,
             created_at__gte=now - REDELIVERY_WINDOW,
             created_at__lte=now - REDELIVERY_GRACE,
         )
         .select_related("child__controls")
-        .order_by("created_at")
+        .order_by("created_at")[:REDELIVERY_BATCH]
     )
     delivered = 0
-    for event in candidates.iterator(chunk_size=200):
-        if delivered >= REDELIVERY_BATCH:
-            break
+    for event in candidates:
         channels = alert_channels(severity=event.severity, action=event.action, preferences=event.child.controls)
         if channels.mail:
             try:
@@ -165,7 +188,9 @@ def safety_alerts_redeliver(*, now: datetime | None = None) -> int:
                 continue
             _mark_delivered(event.pk)
         else:
-            continue  # below the guardians' threshold: nothing to deliver
+            # The guardians have raised their threshold since: nothing to deliver any more.
+            SafetyEvent.objects.filter(pk=event.pk, parent_notified_at__isnull=True).update(alert_due=False)
+            continue
         delivered += 1
     if delivered:
         logger.info("undelivered safety alerts delivered count=%s", delivered)

@@ -50,7 +50,7 @@ from conversations.providers.registry import BUILTIN, Answer, complete_with_fall
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
 from conversations.safety.types import EMOTIONAL_DISTRESS, Action, Severity, Verdict
 from conversations.search import search_tokens
-from conversations.services.alerts import safety_event_notify
+from conversations.services.alerts import safety_event_record
 from conversations.services.gate import Refusal, enabled_agents, gate_check, snapshot_feature_enabled
 from conversations.services.lexicon import current_lexicon
 from conversations.services.sessions import session_create
@@ -367,8 +367,8 @@ def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatRe
 
 
 def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *, direction: str) -> SafetyEvent:
-    event = SafetyEvent.objects.create(
-        child_id=snapshot.child_id,
+    return safety_event_record(
+        snapshot=snapshot,
         message=message,
         direction=direction,
         categories=[c.value for c in verdict.categories],
@@ -379,8 +379,6 @@ def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *
             "pii": sorted({p.kind for p in verdict.pii}),
         },
     )
-    safety_event_notify(event=event, snapshot=snapshot)
-    return event
 
 
 # --- phase 2 -------------------------------------------------------------------------------------
@@ -511,8 +509,8 @@ def _record_distress(snapshot: ChildSnapshot, message: Message) -> None:
     }
     Message.objects.filter(pk=message.pk).update(**verdict)
     _set_fields(message, verdict)
-    event = SafetyEvent.objects.create(
-        child_id=snapshot.child_id,
+    safety_event_record(
+        snapshot=snapshot,
         message=message,
         direction="in",
         categories=[EMOTIONAL_DISTRESS],
@@ -520,7 +518,6 @@ def _record_distress(snapshot: ChildSnapshot, message: Message) -> None:
         action=Action.ESCALATE.value,
         evidence={"emotion": message.emotion, "intensity": message.emotion_intensity},
     )
-    safety_event_notify(event=event, snapshot=snapshot)
 
 
 def _set_fields(message: Message, fields: dict[str, Any]) -> None:

@@ -160,3 +160,74 @@ def test_beat_runs_the_redelivery_every_few_minutes() -> None:
     entry = celery_app.conf.beat_schedule["conversations-redeliver-safety-alerts"]
     assert entry["task"] in celery_app.tasks  # beat (django-celery-beat) installs it by this name
     assert entry["schedule"] <= timedelta(minutes=5)
+
+
+def _rows_read_by_the_sweep(monkeypatch, now: datetime) -> tuple[int, list[str]]:
+    """The events the sweep looked at (it asks alert_channels once for each) and its statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conversations.services import alerts
+
+    seen: list[int] = []
+    real = alerts.alert_channels
+
+    def counting(**kwargs):
+        seen.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(alerts, "alert_channels", counting)
+    with CaptureQueriesContext(connection) as captured:
+        safety_alerts_redeliver(now=now)
+    monkeypatch.setattr(alerts, "alert_channels", real)
+    return len(seen), [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_sweep_never_reads_events_below_the_guardians_threshold(cast: Cast, monkeypatch) -> None:
+    """An event nobody is to be alerted about stays undelivered for good: it is not due, recorded
+    when it was created, so the sweep (every 2 minutes) and its partial index leave it out."""
+    controls_update(
+        actor=cast.parent_a, child=cast.child_a1, data={"blocked_words": ["作业"], "alert_min_severity": "high"}
+    )
+    for _ in range(3):
+        _chat(cast, "我不想写作业")  # a parent's blocked word: medium, below the family's threshold
+    assert SafetyEvent.objects.filter(parent_notified_at=None).count() == 3
+    read, statements = _rows_read_by_the_sweep(monkeypatch, now=_later_than_all())
+    assert read == 0
+    assert len(statements) == 1, statements
+    assert not SafetyEvent.objects.filter(alert_due=True).exists()
+
+
+def test_an_alert_the_guardians_no_longer_want_leaves_the_sweep(cast: Cast) -> None:
+    controls_update(actor=cast.parent_a, child=cast.child_a1, data={"blocked_words": ["作业"]})
+    _chat(cast, "我不想写作业")  # medium: due at the default threshold; on_commit never runs here
+    assert SafetyEvent.objects.get().alert_due
+    controls_update(actor=cast.parent_a, child=cast.child_a1, data={"alert_min_severity": "high"})
+    assert safety_alerts_redeliver(now=_later()) == 0
+    event = SafetyEvent.objects.get()
+    assert (event.alert_due, event.parent_notified_at, mail.outbox) == (False, None, [])
+
+
+def test_each_sweep_reads_a_bounded_number_of_events(cast: Cast, monkeypatch) -> None:
+    """With the mail server down for long, undelivered alerts pile up: a run still reads at most a
+    batch of them, in one statement, and the oldest first."""
+    from accounts.models import User
+    from conversations.services.alerts import REDELIVERY_BATCH
+    from conversations.services.pipeline import message_send
+
+    parent = User.objects.get(pk=cast.parent_a.pk)
+    for _ in range(REDELIVERY_BATCH + 20):  # on_commit never runs in this test: none is delivered
+        message_send(actor=parent, child_id=cast.child_a1.pk, text=CRISIS)
+
+    def mail_server_down(*, event_id: int) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(notifications, "safety_alert_email_send", mail_server_down)
+    read, statements = _rows_read_by_the_sweep(monkeypatch, now=_later_than_all())
+    assert read == REDELIVERY_BATCH
+    assert len(statements) == 1, statements
+    assert SafetyEvent.objects.filter(parent_notified_at=None).count() == REDELIVERY_BATCH + 20
+
+
+def _later_than_all(minutes: int = 5) -> datetime:
+    return SafetyEvent.objects.latest("created_at").created_at + timedelta(minutes=minutes)
