@@ -22,7 +22,17 @@ class ApiView(GenericAPIView):
     A write whose schema declares no request body (``extend_schema(request=None)``, and every
     DELETE) refuses a body with content: its keys are unknown fields, as they are to the strict
     serializers of the writes that take one (happy_partner.api.serializers). ``{}`` and no body
-    are the same."""
+    are the same.
+
+    Every answer is one user's data, some of it credentials (token pairs, a pairing poll): it
+    carries ``Cache-Control: no-store`` unless the view set its own, so no shared cache or proxy
+    keeps it."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
