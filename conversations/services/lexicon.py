@@ -1,8 +1,12 @@
 """The compiled safety lexicon: bundled terms plus staff-managed ones, built once per process.
 
-Building the automaton costs milliseconds; checking a message costs microseconds. A version
-number in the shared cache says when staff changed the terms, so every process rebuilds once,
-never per message. If the cache is down the last built lexicon keeps serving.
+Building the automaton costs milliseconds (~40 ms); checking a message costs microseconds. A
+version number in the shared cache says when staff changed the terms, so every process rebuilds
+once, never per message. If the cache is down the last built lexicon keeps serving.
+
+A bump can be lost: Redis unreachable when staff save (the writer's own process rebuilds, no
+other does), then back with its data and the old version. So a process also rebuilds a lexicon
+older than MAX_AGE_SECONDS whatever the version: a change reaches every process within that bound.
 
 Staff change terms only through ``lexicon_term_save`` / ``lexicon_terms_delete`` (the admin calls
 them). They bump the version after the commit: a bump inside the transaction would let another
@@ -13,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,8 +32,19 @@ from conversations.safety.types import Category, Severity
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "safety-lexicon-version"
+# A process rebuilds a lexicon this old whatever the version says (one ~40 ms build per 5 minutes).
+MAX_AGE_SECONDS = 300.0
+_now = time.monotonic
+
+
+class _Built(NamedTuple):
+    version: object
+    built_at: float  # _now() when it was built
+    lexicon: Lexicon
+
+
 _lock = threading.Lock()
-_built: tuple[object, Lexicon] | None = None
+_built: _Built | None = None
 
 
 def _version() -> object:
@@ -35,7 +52,7 @@ def _version() -> object:
         version = cache.get(VERSION_KEY)
     except Exception:
         logger.warning("cache unavailable reading lexicon version", exc_info=True)
-        return None if _built is None else _built[0]
+        return None if _built is None else _built.version
     return version if version is not None else 0
 
 
@@ -48,17 +65,21 @@ def _staff_entries() -> list[LexiconEntry]:
     ]
 
 
+def _usable(built: _Built | None, version: object) -> bool:
+    return built is not None and built.version == version and _now() - built.built_at < MAX_AGE_SECONDS
+
+
 def current_lexicon() -> Lexicon:
     global _built
     version = _version()
     built = _built
-    if built is not None and built[0] == version:
-        return built[1]
+    if built is not None and _usable(built, version):
+        return built.lexicon
     with _lock:
-        if _built is None or _built[0] != version:
-            _built = (version, Lexicon.build([*bundled_entries(), *_staff_entries()]))
+        if _built is None or not _usable(_built, version):
+            _built = _Built(version, _now(), Lexicon.build([*bundled_entries(), *_staff_entries()]))
             logger.info("safety lexicon built version=%s", version)
-        return _built[1]
+        return _built.lexicon
 
 
 def lexicon_changed() -> None:

@@ -65,7 +65,7 @@ def test_staff_adding_and_deleting_a_term_in_the_admin(cast: Cast, django_captur
     old = current_lexicon()
 
     def a_process_rebuilt_from_the_old_rows(**kwargs) -> None:
-        lexicon_service._built = (lexicon_service._version(), old)
+        lexicon_service._built = lexicon_service._Built(lexicon_service._version(), lexicon_service._now(), old)
 
     # The admin logs the addition after saving it, inside its transaction.
     post_save.connect(a_process_rebuilt_from_the_old_rows, sender=LogEntry, weak=False)
@@ -99,3 +99,35 @@ def test_bulk_delete_takes_every_term_out(cast: Cast, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         assert lexicon_terms_delete(actor=cast.staff, terms=LexiconTerm.objects.all()) == 2
     assert not _knows("zorblax") and not _knows("quuxish")
+
+
+@pytest.mark.django_db
+def test_a_change_whose_version_bumps_were_lost_reaches_every_process_within_the_bound(
+    cast: Cast, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """Redis blipped while staff saved a term: neither bump of the shared version happened, and when
+    Redis is back the version is the old one. Another process still picks the term up, once its
+    lexicon is older than MAX_AGE_SECONDS (it rebuilds whatever the version)."""
+    now = [1000.0]
+    monkeypatch.setattr(lexicon_service, "_now", lambda: now[0])
+    assert not _knows(TERM)
+    other_process = lexicon_service._built  # what a process that is not the writer keeps
+    real_cache = lexicon_service.cache
+
+    class Blip:
+        def __getattr__(self, name: str):
+            if name in ("add", "incr", "set"):
+                raise ConnectionError("Redis is restarting")
+            return getattr(real_cache, name)
+
+    monkeypatch.setattr(lexicon_service, "cache", Blip())
+    with django_capture_on_commit_callbacks(execute=True):
+        lexicon_term_save(
+            actor=cast.staff, term=LexiconTerm(term=TERM, category="scams", severity="medium", language="en")
+        )
+    monkeypatch.setattr(lexicon_service, "cache", real_cache)  # back, with its data: the old version
+    lexicon_service._built = other_process
+    now[0] += 60
+    assert not _knows(TERM)  # within the bound the old lexicon may still serve
+    now[0] += lexicon_service.MAX_AGE_SECONDS
+    assert _knows(TERM)
