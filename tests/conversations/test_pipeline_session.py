@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.principals import ChildPrincipal
@@ -155,4 +155,54 @@ def test_a_memory_consent_withdrawn_while_the_llm_answers_keeps_the_turn_from_re
     monkeypatch.setattr(pipeline, "complete_with_fallback", withdraw_while_thinking)
     result = _send(kid, "我喜欢画画", at=MORNING + timedelta(seconds=20))
     assert result.reply.text == "恐龙真酷！"
+    assert not MemoryFact.objects.filter(child=kid).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second connection withdrawing meanwhile")
+def test_a_withdrawal_in_progress_when_the_reply_is_stored_is_waited_for(fake_openai, settings, monkeypatch):
+    """The withdrawal has deleted the memories but not committed yet when the turn stores its reply:
+    the turn waits for it (the consent row is locked) and then sees the consent gone."""
+    import threading
+
+    from accounts.models import ConsentRecord, ConsentScope
+    from accounts.services.consent import consent_withdraw
+    from accounts.services.controls import controls_update
+    from conversations.models import MemoryFact
+
+    with time_machine.travel(MORNING, tick=False):
+        parent = make_parent("memory.lock@example.com")
+        kid = make_child(parent, name="Leo", age=8, scopes=[ConsentScope.CHAT, ConsentScope.MEMORY])
+        controls_update(actor=parent, child=kid, data={"memory_enabled": True})
+    _GUARDIANS[kid.pk] = parent
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = fake_openai.base_url
+    fake_openai.set_mode("normal", text="好呀！")
+    consent = ConsentRecord.objects.get(child=kid, scope=ConsentScope.MEMORY, withdrawn_at=None)
+    deleted, release, errors = threading.Event(), threading.Event(), []
+
+    def guardian_withdraws() -> None:
+        try:
+            with transaction.atomic():
+                consent_withdraw(actor=parent, consent=consent)
+                deleted.set()
+                release.wait(10)  # committed only after the turn has started storing its reply
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    withdrawer = threading.Thread(target=guardian_withdraws)
+    real = pipeline.complete_with_fallback
+
+    def while_thinking(*args, **kwargs):
+        withdrawer.start()
+        assert deleted.wait(10)
+        threading.Timer(0.5, release.set).start()  # the turn reaches its last transaction first
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "complete_with_fallback", while_thinking)
+    _send(kid, "我喜欢恐龙")
+    withdrawer.join(10)
+    assert errors == []
+    assert ConsentRecord.objects.get(pk=consent.pk).withdrawn_at is not None
     assert not MemoryFact.objects.filter(child=kid).exists()
