@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import ChildProfile, GuardianInvitation, GuardianRole, Guardianship, User
 from accounts.models.users import UserManager
@@ -49,12 +48,14 @@ def invitation_create(*, actor: User, child: ChildProfile, email: str) -> tuple[
     def send() -> None:
         try:
             send_guardian_invitation.delay(invitation_id=invitation.pk, token=token)
-        except BrokerError:
-            # The broker (Redis) is down. The invitation is committed and listed for the owner, who
-            # can revoke it and invite again; the request itself has succeeded.
+        except Exception:
+            # The broker (Redis) is down or refused the task, whatever the error's type. The
+            # invitation is committed and listed for the owner, who can revoke it and invite again;
+            # the request itself has succeeded.
             logger.exception("invitation e-mail not queued invitation_id=%s", invitation.pk)
 
-    transaction.on_commit(send)
+    # robust: nothing that goes wrong after the commit can turn the committed invitation into an error.
+    transaction.on_commit(send, robust=True)
     logger.info("guardian invitation created child_id=%s invitation_id=%s", child.pk, invitation.pk)
     return invitation, token
 

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import GuardianInvitation, Guardianship
+from accounts.tasks import send_guardian_invitation
 from tests.factories import login, make_child, make_parent
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,21 @@ def test_co_guardian_can_leave_but_the_owner_cannot_be_removed(setup):
         grandma_client.delete(f"/api/v1/children/{child.pk}/guardians/{guardians['co_guardian']}/").status_code == 204
     )
     assert grandma_client.get(f"/api/v1/children/{child.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_any_broker_error_after_the_commit_leaves_the_invitation_made(monkeypatch, caplog):
+    """Not only kombu's OperationalError: whatever queuing the e-mail raises after the commit, the
+    request answers 201 and the owner sees the invitation (and may revoke it and invite again)."""
+    owner = make_parent("owner.robust@example.com")
+    child = make_child(owner, name="Tom")
+    client = login(owner.email)
+
+    def broken_delay(**kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_guardian_invitation, "delay", broken_delay)
+    response = client.post(f"/api/v1/children/{child.pk}/invitations/", {"email": "grandma@example.com"})
+    assert response.status_code == 201, response.content
+    assert GuardianInvitation.objects.filter(pk=response.json()["id"], child=child).exists()
+    assert "invitation e-mail not queued" in caplog.text
