@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import send_mail
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -27,12 +28,13 @@ from accounts.models import (
     ParentalControls,
     User,
 )
+from accounts.services import notifications as account_notifications
 from accounts.services.demo import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD
 from accounts.services.devices import pairing_code_create
 from accounts.services.guardians import invitation_create
-from accounts.tasks import purge_expired_credentials, send_guardian_invitation
+from accounts.tasks import purge_expired_credentials, send_device_paired_email, send_guardian_invitation
 from happy_partner.celery import app as celery_app
-from tests.factories import make_child, make_parent, pair_device
+from tests.factories import make_child, make_co_guardian, make_parent, pair_device
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -359,3 +361,25 @@ def test_a_real_worker_runs_the_purge_through_the_configured_broker(monkeypatch,
             bound.delete()
 
     assert PairingCode.objects.filter(pk=live.pk).exists()
+
+
+def test_a_retried_device_paired_email_reaches_only_the_guardians_not_yet_mailed(family, monkeypatch):
+    """The mail server refuses the second address once: the task's retry mails that guardian, and
+    not again the one the first run already reached."""
+    parent, child = family
+    co = make_co_guardian(parent, child, "co.retry@example.com")
+    device, _tokens = pair_device(parent, child)
+    mail.outbox.clear()
+    attempts: list[str] = []
+
+    def flaky_send_mail(subject, body, sender, recipients, **kwargs):
+        attempts.append(recipients[0])
+        if len(attempts) == 2:
+            raise ConnectionRefusedError("mail server busy")  # an OSError: the task retries
+        return send_mail(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr(account_notifications, "send_mail", flaky_send_mail)
+    send_device_paired_email.delay(device_id=device.pk)
+    first, refused = attempts[:2]
+    assert attempts == [first, refused, refused]  # the retry tried only the one not yet mailed
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([parent.email, co.email])
