@@ -26,7 +26,10 @@ from accounts.models import ChildProfile, ConsentRecord
 from accounts.models.controls import CONTROL_FIELDS
 
 logger = logging.getLogger(__name__)
-CACHE_SECONDS = 600
+# Short enough that a change whose new generation could not be written (the cache failed at that
+# moment and came back with its data) still applies within a minute; a child's messages rebuild
+# their snapshot (three small queries) at most once a minute.
+CACHE_SECONDS = 60
 GENERATION_SECONDS = 2 * CACHE_SECONDS  # outlives every snapshot built under it
 _VERSION = 2  # bump when the snapshot's shape changes
 

@@ -242,3 +242,25 @@ def test_staff_removing_a_co_guardian_in_the_admin_applies_to_the_next_message(
         disconnect()
     assert response.status_code == 302, response.content
     assert child_snapshot(child_id=child.pk).guardian_ids == (cast.parent_a.pk,)
+
+
+@pytest.mark.django_db
+def test_a_missed_invalidation_heals_within_the_snapshots_lifetime() -> None:
+    """If the cache failed just as a change started a new generation and came back with its data,
+    the old copy is believed only until it expires: the bound is CACHE_SECONDS (a minute)."""
+    import time_machine
+    from django.core.cache import cache
+
+    cast = build_cast()
+    child = cast.child_a1
+    assert snapshots.CACHE_SECONDS <= 60
+    if hasattr(cache, "ttl"):  # Redis expires keys on its own clock: read the lifetime it was given
+        child_snapshot(child_id=child.pk)
+        assert 0 < cache.ttl(snapshots._key(child.pk)) <= snapshots.CACHE_SECONDS
+        return
+    with time_machine.travel("2026-11-18 10:00:00+08:00", tick=False) as clock:
+        assert child_snapshot(child_id=child.pk).controls.daily_minutes == child.controls.daily_minutes
+        child.controls.__class__.objects.filter(child=child).update(daily_minutes=7)  # no invalidation
+        assert child_snapshot(child_id=child.pk).controls.daily_minutes != 7  # the cached copy, as expected
+        clock.shift(snapshots.CACHE_SECONDS + 1)
+        assert child_snapshot(child_id=child.pk).controls.daily_minutes == 7
