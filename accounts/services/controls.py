@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ParentalControls, User
 from accounts.models.controls import CONTROL_FIELDS
+from accounts.principals import Actor, actor_ref
 from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund, lockout_reset
 from accounts.snapshots import child_snapshot_invalidate
 from happy_partner.errors import ApplicationError, Failure
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 PIN_PATTERN = re.compile(r"^[0-9]{6}$")
 
 
-def normalise_blocked_words(words: list[str]) -> list[str]:
+def normalise_blocked_words(*, words: list[str]) -> list[str]:
     """Trim, drop blanks and duplicates (case-insensitively), keep the parent's order."""
     seen: dict[str, str] = {}
     for word in words:
@@ -42,7 +43,7 @@ def controls_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -
         if name not in CONTROL_FIELDS:
             raise ValueError(f"not a control: {name}")
         if name == "blocked_words":
-            value = normalise_blocked_words(value)
+            value = normalise_blocked_words(words=value)
             if len(value) > ParentalControls.MAX_BLOCKED_WORDS:
                 raise ApplicationError(
                     code="invalid",
@@ -69,7 +70,7 @@ def _hash_pin(pin: str) -> str:
     return make_password(pin)
 
 
-def pin_verify(*, child: ChildProfile, pin: str) -> bool:
+def pin_verify(*, actor: Actor, child: ChildProfile, pin: str) -> bool:
     """Check the parent PIN for parent mode on the child's device.
 
     Five wrong PINs lock verification for this child for 15 minutes, whichever device asks, so a
@@ -86,5 +87,5 @@ def pin_verify(*, child: ChildProfile, pin: str) -> bool:
         lockout_reset(kind="pin_child", key=str(child.pk))
         return True
     lockout_record_failure(kind="pin_child", key=str(child.pk))
-    logger.info("parent pin rejected child_id=%s", child.pk)
+    logger.info("parent pin rejected child_id=%s by %s", child.pk, actor_ref(actor))
     return False

@@ -14,11 +14,14 @@ import hmac
 import logging
 import re
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,23 +40,24 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 LONG_CODE_LENGTH = 12
 LONG_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{LONG_CODE_LENGTH}}}$")
 _SEPARATORS = re.compile(r"[\s-]")
+CodeHolder = TypeVar("CodeHolder", bound=Model)
 
 
-def pairing_digest(value: str) -> str:
+def pairing_digest(*, value: str) -> str:
     """The keyed digest stored in place of a code or a device secret (never the value itself)."""
     return hmac.new(str(settings.SECRET_KEY).encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def pairing_code_normalize(code: str) -> str:
+def pairing_code_normalize(*, code: str) -> str:
     """What a person typed, as the code it means: spaces and hyphens dropped, letters upper-case."""
     return _SEPARATORS.sub("", code or "").upper()
 
 
-def pairing_code_random(length: int) -> str:
+def pairing_code_random(*, length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def pairing_code_grouped(code: str) -> str:
+def pairing_code_grouped(*, code: str) -> str:
     """``K7QM3XRT9HWP`` as ``K7QM-3XRT-9HWP``: groups of four, easier to read out and type."""
     return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
 
@@ -66,7 +70,7 @@ def _code_kind(code: str) -> str | None:
     return None
 
 
-def pairing_require_chat_allowed(child: ChildProfile) -> None:
+def pairing_require_chat_allowed(*, child: ChildProfile) -> None:
     if not child.is_active:
         raise ApplicationError(
             code="child_inactive", message=_("This child's profile is switched off."), kind=Failure.CONFLICT
@@ -79,6 +83,33 @@ def pairing_require_chat_allowed(child: ChildProfile) -> None:
         )
 
 
+def pairing_code_create_free(
+    *, draw: Callable[[], str], expired: QuerySet[Any], create: Callable[[str], CodeHolder]
+) -> tuple[CodeHolder, str]:
+    """Draw codes until one is free and store its holder: ``create(digest)`` inside a savepoint.
+
+    A code held by an ``expired`` row (a queryset of the holder's model) is freed first; one held by
+    a live row (the unique constraint on ``code_digest``) is drawn again. Returns the holder and the
+    code drawn (only ever returned here; the database keeps its digest)."""
+    for _attempt in range(20):
+        code = draw()
+        digest = pairing_digest(value=code)
+        expired.filter(code_digest=digest).delete()
+        try:
+            with transaction.atomic():
+                return create(digest), code
+        except IntegrityError:  # another child or device holds this code right now
+            continue
+    raise RuntimeError("could not find a free pairing code")
+
+
+def pairing_code_invalid(*, message: str) -> ApplicationError:
+    """``400 pairing_code_invalid`` with the flow's own advice (``message``) on what to do next."""
+    return ApplicationError(
+        code="pairing_code_invalid", message=message, fields={"code": [_("Not a valid pairing code.")]}
+    )
+
+
 @transaction.atomic
 def pairing_code_create(
     *, actor: User, child: ChildProfile, kind: str = PairingCodeKind.SHORT
@@ -86,38 +117,28 @@ def pairing_code_create(
     """A fresh code replaces any unused code of this child, so at most one is live at a time.
 
     Returns the code as it is shown: 6 digits, or 12 characters in groups of four."""
-    pairing_require_chat_allowed(child)
+    pairing_require_chat_allowed(child=child)
     now = timezone.now()
     PairingCode.objects.filter(child=child, used_at__isnull=True).delete()
-    for _attempt in range(20):
+
+    def draw() -> str:
         if kind == PairingCodeKind.LONG:
-            code = pairing_code_random(LONG_CODE_LENGTH)
-        else:
-            code = f"{secrets.randbelow(1_000_000):06d}"
-        digest = pairing_digest(code)
-        PairingCode.objects.filter(code_digest=digest, used_at__isnull=True, expires_at__lte=now).delete()
-        try:
-            with transaction.atomic():
-                pairing = PairingCode.objects.create(
-                    child=child,
-                    code_digest=digest,
-                    kind=kind,
-                    created_by=actor,
-                    expires_at=now + settings.PAIRING_CODE_TTL,
-                )
-        except IntegrityError:  # another child holds this code right now
-            continue
-        logger.info("pairing code created child_id=%s kind=%s by user_id=%s", child.pk, kind, actor.pk)
-        return pairing, (pairing_code_grouped(code) if kind == PairingCodeKind.LONG else code)
-    raise RuntimeError("could not find a free pairing code")
+            return pairing_code_random(length=LONG_CODE_LENGTH)
+        return f"{secrets.randbelow(1_000_000):06d}"
+
+    pairing, code = pairing_code_create_free(
+        draw=draw,
+        expired=PairingCode.objects.filter(used_at__isnull=True, expires_at__lte=now),
+        create=lambda digest: PairingCode.objects.create(
+            child=child, code_digest=digest, kind=kind, created_by=actor, expires_at=now + settings.PAIRING_CODE_TTL
+        ),
+    )
+    logger.info("pairing code created child_id=%s kind=%s by user_id=%s", child.pk, kind, actor.pk)
+    return pairing, (pairing_code_grouped(code=code) if kind == PairingCodeKind.LONG else code)
 
 
 def _invalid_code() -> ApplicationError:
-    return ApplicationError(
-        code="pairing_code_invalid",
-        message=_("This code is not right or has expired. Ask a parent for a new one."),
-        fields={"code": [_("Not a valid pairing code.")]},
-    )
+    return pairing_code_invalid(message=_("This code is not right or has expired. Ask a parent for a new one."))
 
 
 def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[str, str]]:
@@ -129,7 +150,7 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
     back), so many addresses together cannot guess more than the budget allows.
     """
     lockout_admit(kind="pairing_ip", key=ip)  # counted before the code is looked at
-    code = pairing_code_normalize(code)
+    code = pairing_code_normalize(code=code)
     kind = _code_kind(code)
     if kind is None:
         lockout_record_failure(kind="pairing_ip", key=ip)
@@ -143,7 +164,7 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
         pairing = (
             PairingCode.objects.select_for_update()
             .select_related("child")
-            .filter(code_digest=pairing_digest(code), kind=kind, used_at__isnull=True)
+            .filter(code_digest=pairing_digest(value=code), kind=kind, used_at__isnull=True)
             .first()
         )
         now = timezone.now()
@@ -152,8 +173,8 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
             raise _invalid_code()
         lockout_refund(kind="pairing_ip", key=ip)
         if budget_key is not None:
-            pairing_budget_refund(budget_key)
-        pairing_require_chat_allowed(pairing.child)
+            pairing_budget_refund(key=budget_key)
+        pairing_require_chat_allowed(child=pairing.child)
         device = Device.objects.create(child=pairing.child, name=device_name.strip(), paired_by=pairing.created_by)
         pairing.used_at = now
         pairing.device = device

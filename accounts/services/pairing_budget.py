@@ -76,7 +76,7 @@ def pairing_budget_spend() -> str:
     )
 
 
-def pairing_budget_refund(key: str) -> None:
+def pairing_budget_refund(*, key: str) -> None:
     """Give back the place of an attempt that named a live code: the budget counts failures only."""
     try:
         cache.decr(key)

@@ -21,7 +21,7 @@ import re
 import secrets
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,9 @@ from accounts.models import ChildProfile, Device, PairingRequest, User
 from accounts.services.devices import (
     CODE_ALPHABET,
     device_paired_notify,
+    pairing_code_create_free,
     pairing_code_grouped,
+    pairing_code_invalid,
     pairing_code_normalize,
     pairing_code_random,
     pairing_digest,
@@ -51,30 +53,23 @@ def pairing_request_create(*, device_name: str) -> tuple[PairingRequest, str, st
     """A new request, its code as shown (grouped) and the device's secret (both only returned here)."""
     now = timezone.now()
     secret = secrets.token_urlsafe(32)
-    for _attempt in range(20):
-        code = pairing_code_random(REQUEST_CODE_LENGTH)
-        digest = pairing_digest(code)
-        PairingRequest.objects.filter(code_digest=digest, claimed_at__isnull=True, expires_at__lte=now).delete()
-        try:
-            with transaction.atomic():
-                request = PairingRequest.objects.create(
-                    device_name=device_name.strip(),
-                    code_digest=digest,
-                    secret_digest=pairing_digest(secret),
-                    expires_at=now + settings.PAIRING_REQUEST_TTL,
-                )
-        except IntegrityError:  # another device shows this code right now
-            continue
-        logger.info("pairing request created request_id=%s", request.pk)
-        return request, pairing_code_grouped(code), secret
-    raise RuntimeError("could not find a free pairing request code")
+    request, code = pairing_code_create_free(
+        draw=lambda: pairing_code_random(length=REQUEST_CODE_LENGTH),
+        expired=PairingRequest.objects.filter(claimed_at__isnull=True, expires_at__lte=now),
+        create=lambda digest: PairingRequest.objects.create(
+            device_name=device_name.strip(),
+            code_digest=digest,
+            secret_digest=pairing_digest(value=secret),
+            expires_at=now + settings.PAIRING_REQUEST_TTL,
+        ),
+    )
+    logger.info("pairing request created request_id=%s", request.pk)
+    return request, pairing_code_grouped(code=code), secret
 
 
 def _invalid_request_code() -> ApplicationError:
-    return ApplicationError(
-        code="pairing_code_invalid",
-        message=_("This code is not right or has expired. Check the code the device shows, or start again on it."),
-        fields={"code": [_("Not a valid pairing code.")]},
+    return pairing_code_invalid(
+        message=_("This code is not right or has expired. Check the code the device shows, or start again on it.")
     )
 
 
@@ -83,18 +78,18 @@ def pairing_request_claim(*, actor: User, child: ChildProfile, code: str) -> Pai
     key = str(actor.pk)
     lockout_admit(kind=CLAIM_LOCKOUT, key=key)  # counted before the code is looked at
     try:
-        pairing_require_chat_allowed(child)
+        pairing_require_chat_allowed(child=child)
     except ApplicationError:
         lockout_refund(kind=CLAIM_LOCKOUT, key=key)  # not a guess
         raise
-    code = pairing_code_normalize(code)
+    code = pairing_code_normalize(code=code)
     if not REQUEST_CODE.match(code):
         lockout_record_failure(kind=CLAIM_LOCKOUT, key=key)
         raise _invalid_request_code()
     with transaction.atomic():
         request = (
             PairingRequest.objects.select_for_update()
-            .filter(code_digest=pairing_digest(code), claimed_at__isnull=True)
+            .filter(code_digest=pairing_digest(value=code), claimed_at__isnull=True)
             .first()
         )
         now = timezone.now()
@@ -131,7 +126,11 @@ def pairing_request_collect(*, request_id: int, secret: str) -> tuple[PairingReq
             .filter(pk=request_id)
             .first()
         )
-        if request is None or not secret or not hmac.compare_digest(request.secret_digest, pairing_digest(secret)):
+        if (
+            request is None
+            or not secret
+            or not hmac.compare_digest(request.secret_digest, pairing_digest(value=secret))
+        ):
             raise not_found(_("No such pairing request."))
         if request.collected_at is not None:
             raise ApplicationError(
@@ -155,7 +154,7 @@ def pairing_request_collect(*, request_id: int, secret: str) -> tuple[PairingReq
                 message=_("This device has been removed by a parent. Ask a parent to pair it again."),
                 kind=Failure.CONFLICT,
             )
-        pairing_require_chat_allowed(child)
+        pairing_require_chat_allowed(child=child)
         request.collected_at = now
         request.save(update_fields=["collected_at"])
         tokens = token_pair(ChildRefreshToken.for_device(device))

@@ -443,9 +443,9 @@ def test_concurrent_claims_cannot_get_past_the_parents_lockout(family, monkeypat
     access = signed_in.json()["access"]
     digest = pairing_requests.pairing_digest
 
-    def slow_digest(value: str) -> str:
+    def slow_digest(*, value: str) -> str:
         time.sleep(0.2)  # the lookup takes a while: every thread is inside it at once
-        return digest(value)
+        return digest(value=value)
 
     monkeypatch.setattr(pairing_requests, "pairing_digest", slow_digest)
 

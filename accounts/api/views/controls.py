@@ -49,4 +49,4 @@ class VerifyPinView(ApiView):
         child = child_get_for_actor(actor=request.user, child_id=child_id)
         serializer = PinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response({"valid": pin_verify(child=child, pin=serializer.validated_data["pin"])})
+        return Response({"valid": pin_verify(actor=request.user, child=child, pin=serializer.validated_data["pin"])})
