@@ -51,7 +51,10 @@ def _locked_out(until: float) -> ApplicationError:
 
 
 def _engage(*, kind: str, key: str) -> float:
-    """Lock ``key`` for the window (unless it already is) and clear its count; when it ends."""
+    """Lock ``key`` for the window (unless it already is); returns when the lock ends.
+
+    The count is kept, not cleared, and ends with the lock: an attempt racing the lock is then
+    still counted over the limit and refused, and the next window starts afresh."""
     _limit, window = settings.LOCKOUT[kind]
     fails_key, until_key = _keys(kind, key)
     until = time.time() + window
@@ -60,14 +63,9 @@ def _engage(*, kind: str, key: str) -> float:
         if current is not None and current > time.time():
             return float(current)  # already locked: keep its time
         cache.set(until_key, until, timeout=window)
-    cache.delete(fails_key)
+    cache.touch(fails_key, window)
     logger.warning("lockout engaged kind=%s", kind)
     return until
-
-
-def _locked_until(until_key: str) -> float | None:
-    until = cache.get(until_key)
-    return float(until) if until is not None and until > time.time() else None
 
 
 def lockout_admit(*, kind: str, key: str) -> None:
@@ -78,27 +76,23 @@ def lockout_admit(*, kind: str, key: str) -> None:
     limit, window = settings.LOCKOUT[kind]
     fails_key, until_key = _keys(kind, key)
     try:
-        until = _locked_until(until_key)
-        if until is None:
+        until = cache.get(until_key)
+        if until is None or until <= time.time():
+            if until is not None:  # a lock just ended (its key outlives it by a moment): start afresh
+                cache.delete_many([fails_key, until_key])
             cache.add(fails_key, 0, timeout=window)
             try:
                 attempts = cache.incr(fails_key)
             except ValueError:  # expired between add and incr
                 cache.set(fails_key, 1, timeout=window)
                 attempts = 1
-            if attempts > limit:
-                until = _engage(kind=kind, key=key)
-            else:
-                # Read again after counting: a lock engaged meanwhile cleared the count, so this
-                # attempt's place must not let it through.
-                until = _locked_until(until_key)
-                if until is None:
-                    return
-                lockout_refund(kind=kind, key=key)
+            if attempts <= limit:
+                return
+            until = _engage(kind=kind, key=key)
     except CACHE_ERRORS:
         logger.warning("lockout not checkable, cache unavailable kind=%s", kind)
         raise temporarily_unavailable() from None
-    raise _locked_out(until)
+    raise _locked_out(float(until))
 
 
 def lockout_record_failure(*, kind: str, key: str) -> None:
