@@ -5,37 +5,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Device, GuardianInvitation, PairingRequest, User
+from happy_partner.mail_receipts import MailReceipts
 
 logger = logging.getLogger(__name__)
 
-# How long a delivered device-paired e-mail is remembered: far longer than the task's retries last.
-MAILED_MEMORY_SECONDS = 24 * 3600
-
-
-def _mailed_key(device_id: int, guardian_id: int) -> str:
-    return f"device-paired-mailed:{device_id}:{guardian_id}"
-
-
-def _already_mailed(device_id: int, guardian_id: int) -> bool:
-    try:
-        return cache.get(_mailed_key(device_id, guardian_id)) is not None
-    except Exception:  # without the cache a retry may repeat a mail; better than none
-        logger.warning("cache unavailable reading device-paired delivery device_id=%s", device_id, exc_info=True)
-        return False
-
-
-def _remember_mailed(device_id: int, guardian_id: int) -> None:
-    try:
-        cache.set(_mailed_key(device_id, guardian_id), 1, MAILED_MEMORY_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable recording device-paired delivery device_id=%s", device_id, exc_info=True)
+# A delivered device-paired e-mail is remembered far longer than the task's retries last.
+_RECEIPTS = MailReceipts(kind="device-paired", seconds=24 * 3600)
 
 
 def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
@@ -81,7 +62,7 @@ def device_paired_email_send(*, device_id: int) -> int:
     guardians = User.objects.filter(guardianships__child=child, is_active=True)
     sent = 0
     for guardian in guardians:
-        if _already_mailed(device.pk, guardian.pk):
+        if _RECEIPTS.already_mailed(subject_id=device.pk, guardian_id=guardian.pk):
             continue
         with translation.override(guardian.language), timezone.override(child.controls.zone):
             context = {
@@ -97,7 +78,7 @@ def device_paired_email_send(*, device_id: int) -> int:
             subject = _("A device was paired with %(child)s's profile on Happy Partner") % context
             body = render_to_string("accounts/email/device_paired.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [guardian.email])
-        _remember_mailed(device.pk, guardian.pk)
+        _RECEIPTS.remember(subject_id=device.pk, guardian_id=guardian.pk)
         sent += 1
     logger.info("device paired e-mails sent device_id=%s count=%s", device_id, sent)
     return sent

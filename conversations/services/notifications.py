@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,27 +15,12 @@ from accounts.models import ParentalControls, User
 from conversations.models import SafetyEvent
 from conversations.safety.types import Action
 from conversations.services.alerts import REDELIVERY_WINDOW, alert_channels
+from happy_partner.mail_receipts import MailReceipts
 
 logger = logging.getLogger(__name__)
 
 
-def _mailed_key(event_id: int, guardian_id: int) -> str:
-    return f"safety-alert-mailed:{event_id}:{guardian_id}"
-
-
-def _already_mailed(event_id: int, guardian_id: int) -> bool:
-    try:
-        return cache.get(_mailed_key(event_id, guardian_id)) is not None
-    except Exception:  # without the cache a retry may repeat a mail; better than none
-        logger.warning("cache unavailable reading alert delivery event_id=%s", event_id, exc_info=True)
-        return False
-
-
-def _remember_mailed(event_id: int, guardian_id: int) -> None:
-    try:
-        cache.set(_mailed_key(event_id, guardian_id), 1, int(2 * REDELIVERY_WINDOW.total_seconds()))
-    except Exception:
-        logger.warning("cache unavailable recording alert delivery event_id=%s", event_id, exc_info=True)
+_RECEIPTS = MailReceipts(kind="safety-alert", seconds=int(2 * REDELIVERY_WINDOW.total_seconds()))
 
 
 def safety_alert_email_send(*, event_id: int) -> int:
@@ -61,7 +45,7 @@ def safety_alert_email_send(*, event_id: int) -> int:
         guardians = User.objects.filter(guardianships__child=event.child, is_active=True) if channels.mail else []
         sent = 0
         for guardian in guardians:
-            if _already_mailed(event.pk, guardian.pk):
+            if _RECEIPTS.already_mailed(subject_id=event.pk, guardian_id=guardian.pk):
                 continue
             with translation.override(guardian.language), timezone.override(controls.zone):
                 context = {
@@ -79,7 +63,7 @@ def safety_alert_email_send(*, event_id: int) -> int:
                 ) % context
                 body = render_to_string("conversations/email/safety_alert.txt", context)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [guardian.email])
-            _remember_mailed(event.pk, guardian.pk)
+            _RECEIPTS.remember(subject_id=event.pk, guardian_id=guardian.pk)
             sent += 1
         # Delivered (or, if the family has since turned e-mail alerts off, nothing left to deliver).
         event.parent_notified_at = timezone.now()
