@@ -20,7 +20,6 @@ class Failure(enum.Enum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     TOO_LARGE = "too_large"
-    UNSUPPORTED = "unsupported"
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
 

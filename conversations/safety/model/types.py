@@ -25,15 +25,11 @@ MODEL_CATEGORIES: tuple[Category, ...] = (
 
 
 class Layer(StrEnum):
-    """Which part of the safety check produced a finding (recorded with every verdict)."""
+    """Which tier of the model produced its scores; the lexicon's layers join when it is wired in."""
 
-    LEXICON = "lexicon"
-    PII = "pii"
-    PARENT = "parent_blocked"
     FAST = "fast"
     SEMANTIC = "semantic"
     CONVERSATION = "conversation"
-    GUARD = "guard"
 
 
 @dataclass(frozen=True)
@@ -42,9 +38,3 @@ class RiskScores:
 
     scores: dict[Category, float]
     layers: tuple[Layer, ...]
-
-    def top(self) -> tuple[Category, float] | None:
-        if not self.scores:
-            return None
-        category = max(self.scores, key=self.scores.__getitem__)
-        return category, self.scores[category]
