@@ -5,7 +5,9 @@ find them. The pipeline stores and forwards only the masked text.
 
 What counts (``PiiHit.kind``):
 
-- ``phone``: Chinese mobile numbers, 1[3-9]x + 8 digits, with spaces or dashes, optional +86/0086.
+- ``phone``: Chinese mobile numbers, 1[3-9]x + 8 digits, with spaces or dashes, optional +86/0086;
+  North American numbers written as phone numbers are written — (415) 555-0123, 415-555-0123,
+  415.555.0123, +1 415 555 0123 — with their separators (ten bare digits may be a sum's answer).
 - ``id_card``: 18-digit resident ID numbers (GB 11643) with a valid date and **checksum** — an
   18-digit number whose check digit is wrong is not an ID number (it may be an order number).
 - ``email``.
@@ -70,6 +72,9 @@ _NAME_MAX = 12
 # -- phone, ID, QQ (found inside runs of digits) -------------------------------------------------------
 _DIGIT_RUN_RE = re.compile(r"[0-9](?:[ -]?[0-9]){4,}")
 _PHONE_RE = re.compile(r"(?<![0-9])(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
+_NANP_RE = re.compile(
+    r"(?<![0-9])(?:\+?1[ .-]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}(?![0-9])"
+)
 _ID_RE = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
@@ -222,6 +227,7 @@ def find_pii(text: str) -> list[PiiHit]:
                     hits.append(PiiHit("id_card", m.start(), m.end()))
             # from one character earlier: a "+86" prefix starts with "+"
             hits.extend(PiiHit("phone", m.start(), m.end()) for m in _PHONE_RE.finditer(t, max(0, start - 1), end))
+        hits.extend(PiiHit("phone", m.start(), m.end()) for m in _NANP_RE.finditer(t))
         if runs and "qq" in gates:
             hits.extend(PiiHit("qq", m.start(1), m.end(1)) for m in _QQ_RE.finditer(low))
         hits.extend(PiiHit("address", m.start(), m.end()) for m in _EN_STREET_RE.finditer(low))

@@ -20,6 +20,11 @@ MASKED = [
     ("+8613800138000", "[phone]", ["phone"]),
     ("0086 13800138000", "[phone]", ["phone"]),
     ("电话１３８００１３８０００", "电话[电话]", ["phone"]),  # full-width digits
+    # North American numbers, written with their separators
+    ("call me at (415) 555-0123 ok", "call me at [phone] ok", ["phone"]),
+    ("my dads cell is 415-555-0123", "my dads cell is [phone]", ["phone"]),
+    ("text +1 415 555 0123 pls", "text [phone] pls", ["phone"]),
+    ("415.555.0123 is mine", "[phone] is mine", ["phone"]),
     # ID numbers with a valid checksum
     (f"我的身份证号是{ID_X}", "我的身份证号是[身份证号]", ["id_card"]),
     (f"ID {ID_DIGIT}", "ID [ID number]", ["id_card"]),
@@ -65,6 +70,8 @@ def test_pii_is_found_and_masked(text, masked, kinds):
 
 
 NOT_PII = [
+    "1234567890 is a big number",  # ten bare digits: a sum's answer, not a phone
+    "555-0123",  # seven digits: no area code
     "12800138000",  # 12x is not a mobile prefix
     "1380013800",  # ten digits
     "138001380001",  # twelve digits

@@ -20,6 +20,7 @@ def lexicon():
 
 # -- benign: allowed with severity none, at medium and at high sensitivity ----------------------------
 BENIGN = [
+    "我们去游乐园坐了跳楼机，好刺激",  # a funfair ride, not a jump (a term exception of 跳楼)
     # the named cases of the issue
     "剪刀",
     "长大成人",
