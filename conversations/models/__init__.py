@@ -3,7 +3,7 @@
 from conversations.models.lexicon import LexiconTerm
 from conversations.models.memory import MemoryFact, MemoryKind
 from conversations.models.messages import ChatSession, Message, MessageRole
-from conversations.models.safety import Direction, SafetyEvent, TranscriptAccess
+from conversations.models.safety import Direction, ReviewMark, SafetyEvent, TranscriptAccess
 from conversations.models.usage import UsageDay
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "MemoryKind",
     "Message",
     "MessageRole",
+    "ReviewMark",
     "SafetyEvent",
     "TranscriptAccess",
     "UsageDay",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,9 +17,19 @@ class Direction(models.TextChoices):
     OUT = "out", _("From the companion")
 
 
+class ReviewMark(models.TextChoices):
+    """A reviewer's judgement of the verdict, for the next version of the model's training data
+    (``manage.py export_safety_reviews``; never trained on automatically)."""
+
+    CONFIRMED = "confirmed", _("Right")
+    FALSE_POSITIVE = "false_positive", _("False positive: nothing was wrong")
+    MISSED = "missed", _("Missed: worse than the verdict says")
+
+
 class SafetyEvent(models.Model):
-    """Something the safety checks caught. ``evidence`` holds lexicon terms and PII kinds only,
-    never the child's words; the message itself (masked) is one click away for guardians."""
+    """Something the safety checks caught. ``evidence`` holds lexicon terms, PII kinds, the layers
+    that fired and the risk model's scores, never the child's words; the message itself (masked) is
+    one click away for guardians."""
 
     child = models.ForeignKey(
         ChildProfile, on_delete=models.CASCADE, related_name="safety_events", verbose_name=_("child"), db_index=False
@@ -51,6 +62,9 @@ class SafetyEvent(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    review_mark = models.CharField(_("review mark"), max_length=20, choices=ReviewMark.choices, blank=True)
+    # With a "missed" mark: the categories the reviewer says apply (model categories).
+    review_categories = models.JSONField(_("categories the reviewer says apply"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("safety event")
@@ -70,6 +84,16 @@ class SafetyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"safety event #{self.pk} ({self.action}, {self.severity})"
+
+    def clean(self) -> None:
+        from conversations.safety.model.types import MODEL_CATEGORIES
+
+        known = {c.value for c in MODEL_CATEGORIES}
+        if not isinstance(self.review_categories, list) or not set(self.review_categories) <= known:
+            allowed = ", ".join(sorted(known))
+            raise ValidationError({"review_categories": _("Use the model's categories: %s.") % allowed})
+        if self.review_mark == ReviewMark.MISSED and not self.review_categories:
+            raise ValidationError({"review_categories": _("Say which categories were missed.")})
 
 
 class TranscriptAccess(models.Model):

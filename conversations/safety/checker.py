@@ -1,4 +1,5 @@
-"""The safety check of one message: normalise, match the lexicon, find personal information, decide.
+"""The safety check of one message: normalise, match the lexicon, ask the risk model, find personal
+information, decide.
 
 Used twice per turn by the pipeline: on the child's message (``direction="in"``) and on every sentence
 of the reply before the child sees it (``direction="out"``; ``split_sentences`` cuts a reply, and a
@@ -23,7 +24,22 @@ personal information only              MASK         MASK         MASK
 
 [1] REDIRECT instead when the category is always-blocked.
 
-Output (a sentence the LLM wrote) is stricter: any hit of MEDIUM or more, any hit in an
+The learned risk model (``model/``) reads the same normalised text; each category it *finds*
+(probability at or above the category's threshold) counts as a hit of ``MODEL_SEVERITY`` in the
+same table: CRITICAL for the escalation categories (recall first: a child who may be in danger is
+answered with care and the guardians are told, even when the wording is nobody's lexicon term), HIGH
+for sexual and dangerous, MEDIUM for violence, drugs, bullying and scams. With ``context`` (the child's
+previous turns in this chat, oldest first) it also scores the last turns together, so grooming that
+unfolds over messages is found. The lexicon stays for what exact matching does best: explicit terms,
+the family's blocked words, personal information, and the terms that explain a verdict.
+
+Negation and intent are the model's to weigh, and its training data decides: "I don't want to die",
+"I would never hurt myself", an accident (切水果割到手) and hyperbole (累死了) are trained as benign, so they
+are answered normally; the emotion agent still comforts a sad child. When the model is unsure the
+other way, recall wins: a negated disclosure that still reaches the self_harm threshold escalates.
+
+Output (a sentence the LLM wrote) is stricter: the model's output thresholds are lower (see
+``model/risk.py``), and any hit of MEDIUM or more, any hit in an
 always-blocked category and any parent's blocked word → BLOCK; a LOW hit → BLOCK at high
 sensitivity, else ALLOW. There is no REDIRECT or ESCALATE for output (the child disclosed nothing;
 the sentence is simply not shown and the pipeline substitutes a safe reply). Personal information in
@@ -45,16 +61,21 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
 from .normalize import normalize
 from .pii import find_pii, mask_pii
-from .types import Action, Category, Match, PiiHit, Severity, Verdict
+from .types import Action, Category, Layer, Match, PiiHit, Severity, Verdict
+
+if TYPE_CHECKING:
+    from .model.risk import RiskModel
 
 __all__ = [
     "ALWAYS_BLOCKED",
     "ESCALATING",
+    "MODEL_SEVERITY",
     "SENSITIVITIES",
     "check_text",
     "check_text_safe",
@@ -72,6 +93,16 @@ ALWAYS_BLOCKED = frozenset(
 )
 ESCALATING = frozenset({Category.SELF_HARM, Category.ABUSE, Category.STRANGERS})
 PARENT_BLOCKED_SEVERITY = Severity.MEDIUM
+# What a category the risk model found weighs in the decision table.
+MODEL_SEVERITY: dict[Category, Severity] = {
+    **dict.fromkeys(ESCALATING, Severity.CRITICAL),
+    Category.SEXUAL: Severity.HIGH,
+    Category.DANGEROUS: Severity.HIGH,
+    Category.VIOLENCE: Severity.MEDIUM,
+    Category.DRUGS: Severity.MEDIUM,
+    Category.BULLYING: Severity.MEDIUM,
+    Category.SCAMS: Severity.MEDIUM,
+}
 
 _RANK = {Action.ALLOW: 0, Action.MASK: 1, Action.REDIRECT: 2, Action.BLOCK: 3, Action.ESCALATE: 4}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -129,11 +160,14 @@ def check_text(
     text: str,
     *,
     lexicon: Lexicon,
+    model: RiskModel | None = None,
+    context: Sequence[str] = (),
     sensitivity: str = "medium",
     blocked_words: Iterable[str] = (),
     direction: str = "in",
 ) -> Verdict:
-    """Check one message (or one output sentence) and decide; see the module docstring for the table."""
+    """Check one message (or one output sentence) and decide; see the module docstring for the table.
+    ``model`` None is the lexicon alone; ``context`` is the child's previous turns (input only)."""
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     if sensitivity not in SENSITIVITIES:
@@ -145,30 +179,45 @@ def check_text(
     matches = lexicon.scan(normalized)
     if blocked_words:
         matches = matches + _blocked_matches(normalized, blocked_words)
+    hits: list[tuple[Category, Severity]] = [(m.category, m.severity) for m in matches]
+    layers: list[Layer] = [Layer.LEXICON] if matches else []
+    scores: dict[Category, float] = {}
+    if model is not None and normalized.strip():
+        if direction == "out":
+            assessment = model.assess(text, normalized=normalized, thresholds=model.output_thresholds, semantic=False)
+        elif context:
+            assessment = model.assess_conversation([*context, text], normalize=normalize, normalized=normalized)
+        else:
+            assessment = model.assess(text, normalized=normalized)
+        scores = assessment.risk.scores
+        if assessment.found:
+            hits.extend((c, MODEL_SEVERITY[c]) for c in assessment.found)
+            layers.extend(assessment.risk.layers)
     pii: list[PiiHit] = find_pii(text)
 
-    if not matches and not pii:
-        return Verdict(action=Action.ALLOW, severity=Severity.NONE, masked_text=text)
+    if not hits and not pii:
+        return Verdict(action=Action.ALLOW, severity=Severity.NONE, masked_text=text, scores=scores)
 
     decide = _action_in if direction == "in" else _action_out
     action = Action.ALLOW
     severity = Severity.NONE
     # Category -> (rank of the action it drove, severity): the category that decided comes first.
     weight: dict[Category, tuple[int, int]] = {}
-    for m in matches:
-        a = decide(m.category, m.severity, sensitivity)
+    for category, hit_severity in hits:
+        a = decide(category, hit_severity, sensitivity)
         if _RANK[a] > _RANK[action]:
             action = a
-        if m.severity > severity:
-            severity = m.severity
-        w = (_RANK[a], int(m.severity))
-        if w > weight.get(m.category, (-1, -1)):
-            weight[m.category] = w
+        if hit_severity > severity:
+            severity = hit_severity
+        w = (_RANK[a], int(hit_severity))
+        if w > weight.get(category, (-1, -1)):
+            weight[category] = w
     categories = sorted(weight, key=lambda c: weight[c], reverse=True)
     masked = text
     if pii:
         masked = mask_pii(text, pii)
         categories.append(Category.PERSONAL_INFO)
+        layers.append(Layer.PII)
         if action is Action.ALLOW:
             action = Action.MASK
         if severity < Severity.LOW:
@@ -180,6 +229,8 @@ def check_text(
         masked_text=masked,
         matches=tuple(matches),
         pii=tuple(pii),
+        scores=scores,
+        layers=tuple(layers),
     )
 
 
@@ -198,6 +249,8 @@ def check_text_safe(
     text: str,
     *,
     lexicon: Lexicon,
+    model: RiskModel | None = None,
+    context: Sequence[str] = (),
     sensitivity: str = "medium",
     blocked_words: Iterable[str] = (),
     direction: str = "in",
@@ -205,7 +258,13 @@ def check_text_safe(
     """``check_text`` that never raises: on any error it logs the error type only and blocks."""
     try:
         return check_text(
-            text, lexicon=lexicon, sensitivity=sensitivity, blocked_words=blocked_words, direction=direction
+            text,
+            lexicon=lexicon,
+            model=model,
+            context=context,
+            sensitivity=sensitivity,
+            blocked_words=blocked_words,
+            direction=direction,
         )
     except Exception as exc:
         logger.error("safety check failed closed (%s, direction=%s)", type(exc).__name__, direction)

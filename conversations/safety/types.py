@@ -37,6 +37,18 @@ class Category(StrEnum):
 EMOTIONAL_DISTRESS = "emotional_distress"
 
 
+class Layer(StrEnum):
+    """Which part of the check spoke. A verdict lists the layers whose findings it holds; the model's
+    own scores list the tiers that computed them (``fast`` always, ``semantic`` when the text was
+    embedded, ``conversation`` when the last turns together found what the message alone did not)."""
+
+    LEXICON = "lexicon"  # a reviewed term, or the family's blocked word
+    PII = "pii"  # personal information found (and masked)
+    FAST = "fast"
+    SEMANTIC = "semantic"
+    CONVERSATION = "conversation"
+
+
 class Severity(IntEnum):
     """Ordered, so thresholds compare. ``.label`` is the API/database value."""
 
@@ -79,6 +91,10 @@ class Verdict:
     masked_text: str = ""
     matches: tuple[Match, ...] = field(default=(), repr=False)
     pii: tuple[PiiHit, ...] = field(default=(), repr=False)
+    # The risk model's probability per category (0-1, rounded), empty when it did not run, and the
+    # layers whose findings decided: the explanation staff and parents see beside a verdict.
+    scores: dict[Category, float] = field(default_factory=dict, compare=False, repr=False)
+    layers: tuple[Layer, ...] = ()
 
     @property
     def flagged(self) -> bool:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.principals import Actor, actor_ref
 from accounts.snapshots import child_snapshot
-from conversations.models import SafetyEvent
+from conversations.models import ReviewMark, SafetyEvent
 from conversations.safety import check_text_safe
 from conversations.safety.types import Verdict
 from conversations.services.lexicon import current_lexicon
+from conversations.services.risk_model import current_risk_model
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
@@ -25,15 +28,38 @@ def safety_check(*, actor: Actor, text: str, child_id: int | None = None) -> Ver
     ``actor`` may check for that child (the caller scoped it); logged with the verdict, never the text."""
     logger.info("safety check child_id=%s by %s", child_id, actor_ref(actor))
     if child_id is None:
-        return check_text_safe(text, lexicon=current_lexicon())
+        return check_text_safe(text, lexicon=current_lexicon(), model=current_risk_model())
     controls = child_snapshot(child_id=child_id).controls
     return check_text_safe(
-        text, lexicon=current_lexicon(), sensitivity=controls.safety_sensitivity, blocked_words=controls.blocked_words
+        text,
+        lexicon=current_lexicon(),
+        model=current_risk_model(),
+        sensitivity=controls.safety_sensitivity,
+        blocked_words=controls.blocked_words,
     )
 
 
+def safety_events_mark(*, actor: User, events: QuerySet[SafetyEvent], mark: ReviewMark) -> int:
+    """A reviewer's judgement on many events at once (the staff queue's bulk actions); the unreviewed
+    ones become reviewed by ``actor``. Returns how many were marked."""
+    now = timezone.now()
+    with transaction.atomic():
+        marked = events.update(review_mark=mark.value)
+        events.filter(reviewed_at__isnull=True).update(reviewed_at=now, reviewed_by=actor)
+    logger.info("safety events marked %s count=%s by user_id=%s", mark.value, marked, actor.pk)
+    return marked
+
+
 @transaction.atomic
-def safety_event_review(*, actor: User, event: SafetyEvent, note: str = "") -> SafetyEvent:
+def safety_event_review(
+    *,
+    actor: User,
+    event: SafetyEvent,
+    note: str = "",
+    mark: ReviewMark | None = None,
+    categories: Sequence[str] = (),
+) -> SafetyEvent:
+    """Staff review one event, optionally judging its verdict (``mark``; ``categories`` with missed)."""
     event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
     if event.reviewed_at is not None:
         raise ApplicationError(
@@ -42,6 +68,9 @@ def safety_event_review(*, actor: User, event: SafetyEvent, note: str = "") -> S
     event.reviewed_by = actor
     event.reviewed_at = timezone.now()
     event.review_note = note.strip()
-    event.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    event.review_mark = mark.value if mark else ""
+    event.review_categories = sorted(set(categories)) if mark is ReviewMark.MISSED else []
+    event.full_clean(exclude=["child", "message", "reviewed_by"])
+    event.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "review_mark", "review_categories"])
     logger.info("safety event reviewed event_id=%s by user_id=%s", event.pk, actor.pk)
     return event

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
@@ -48,11 +49,13 @@ from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.providers.base import ProviderError
 from conversations.providers.registry import BUILTIN, Answer, complete_with_fallback, get_provider
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
+from conversations.safety.model.risk import RiskModel
 from conversations.safety.types import EMOTIONAL_DISTRESS, Action, Severity, Verdict
 from conversations.search import search_tokens
 from conversations.services.alerts import safety_event_record
 from conversations.services.gate import Refusal, enabled_agents, gate_check, snapshot_feature_enabled
 from conversations.services.lexicon import current_lexicon
+from conversations.services.risk_model import current_risk_model
 from conversations.services.sessions import session_create
 from conversations.services.usage import (
     USAGE_COLUMNS,
@@ -97,6 +100,7 @@ class _Prepared:
     message: Message
     verdict: Verdict
     lexicon: Lexicon  # the one this message was checked with; its reply is checked with it too
+    model: RiskModel | None  # likewise
     ctx: AgentContext | None = None
     decision: RouteDecision | None = None
     memories_allowed: bool = False
@@ -194,13 +198,22 @@ def _receive(
     )
     c = snapshot.controls
     lexicon = current_lexicon()  # once per message: the reply is checked with the same one
-    verdict = check_text_safe(text, lexicon=lexicon, sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words)
+    model = current_risk_model()
+    rows = _recent_rows(session) if session_id is not None else []
+    verdict = check_text_safe(
+        text,
+        lexicon=lexicon,
+        model=model,
+        context=_earlier_child_turns(rows, model),
+        sensitivity=c.safety_sensitivity,
+        blocked_words=c.blocked_words,
+    )
     masked = verdict.masked_text
     decision = None
     ctx = None
     memories_allowed = snapshot_feature_enabled(snapshot, Feature.MEMORY)
     if refusal is None and verdict.action in (Action.ALLOW, Action.MASK):
-        ctx = _context(snapshot, session, masked, memories_allowed)
+        ctx = _context(snapshot, session, rows, masked, memories_allowed)
         decision = route(ctx)
         if force_agent is not None:
             decision = dataclasses.replace(decision, agent=force_agent)
@@ -223,7 +236,7 @@ def _receive(
         search_tokens=" ".join(search_tokens(masked)),
         created_at=now,
     )
-    prepared = _Prepared(session, message, verdict, lexicon, ctx, decision, memories_allowed)
+    prepared = _Prepared(session, message, verdict, lexicon, model, ctx, decision, memories_allowed)
     _account(snapshot, prepared, now, counted=refusal is None)
     # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
     # caring reply, and the guardians are still told.
@@ -266,14 +279,30 @@ def _locked_session(
     return locked, Usage(today_seconds=int(today), week_seconds=int(week))
 
 
-def _context(snapshot: ChildSnapshot, session: ChatSession, text: str, memories_allowed: bool) -> AgentContext:
-    # Refused, blocked or escalated turns and the safety replies are not conversation to continue.
-    rows = sql.fetch_all(
+def _recent_rows(session: ChatSession) -> list[tuple[Any, ...]]:
+    """The session's newest rows, newest first: (role, text, agent, refusal_code, safety_action). Read
+    once a turn, for the conversation-level safety score and the agents' history."""
+    return sql.fetch_all(
         "SELECT role, text, agent, refusal_code, safety_action FROM {message} "
         "WHERE session_id = %s ORDER BY created_at DESC, id DESC LIMIT %s",
         [session.pk, HISTORY_ROWS],
         message=Message,
     )
+
+
+def _earlier_child_turns(rows: list[tuple[Any, ...]], model: RiskModel | None) -> list[str]:
+    """The child's previous messages in this chat, oldest first, as many as the model's conversation
+    window needs. Flagged ones count too: risk that builds over turns is the point."""
+    if model is None or model.calibration.window < 2:
+        return []
+    turns = [row[1] for row in rows if row[0] == MessageRole.CHILD and row[1]]
+    return list(reversed(turns[: model.calibration.window - 1]))
+
+
+def _context(
+    snapshot: ChildSnapshot, session: ChatSession, rows: list[tuple[Any, ...]], text: str, memories_allowed: bool
+) -> AgentContext:
+    # Refused, blocked or escalated turns and the safety replies are not conversation to continue.
     recent = [
         Turn(role=role, text=body, agent=agent)
         for role, body, agent, refusal, action in rows
@@ -377,6 +406,8 @@ def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *
         evidence={
             "terms": sorted({m.term for m in verdict.matches})[:20],
             "pii": sorted({p.kind for p in verdict.pii}),
+            "layers": [layer.value for layer in verdict.layers],
+            "scores": {c.value: p for c, p in verdict.scores.items()},
         },
     )
 
@@ -432,7 +463,8 @@ def _deliver(
         rerouted = {"agent": prepared.decision.agent.value, "subject": prepared.decision.subject or ""}
         Message.objects.filter(pk=prepared.message.pk).update(**rerouted)
         _set_fields(prepared.message, rerouted)
-    text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon)
+    output_model = prepared.model if settings.SAFETY_MODEL_OUTPUT else None
+    text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon, output_model)
     if prepared.verdict.action is Action.MASK and out_verdict is None:
         # Answered, with a gentle reminder that phone numbers and addresses stay private.
         reminder = safety_reply(prepared.verdict, language=snapshot.language, age_band=snapshot.age_band)
@@ -469,14 +501,21 @@ def _deliver(
     return ChatResult(prepared.session, prepared.message, stored, None)
 
 
-def _moderate_output(snapshot: ChildSnapshot, text: str, lexicon: Lexicon) -> tuple[str, Verdict | None]:
+def _moderate_output(
+    snapshot: ChildSnapshot, text: str, lexicon: Lexicon, model: RiskModel | None
+) -> tuple[str, Verdict | None]:
     """Each sentence is checked before the child sees any of it. Personal information is masked;
     any other hit replaces the whole reply with a safe one (and is recorded as an event)."""
     c = snapshot.controls
     moderated = text
     for sentence in split_sentences(text) or [text]:
         verdict = check_text_safe(
-            sentence, lexicon=lexicon, sensitivity=c.safety_sensitivity, blocked_words=c.blocked_words, direction="out"
+            sentence,
+            lexicon=lexicon,
+            model=model,
+            sensitivity=c.safety_sensitivity,
+            blocked_words=c.blocked_words,
+            direction="out",
         )
         if verdict.action is Action.MASK:
             moderated = moderated.replace(sentence, verdict.masked_text, 1)

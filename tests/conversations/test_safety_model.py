@@ -63,6 +63,19 @@ def test_the_model_finds_what_the_lexicon_missed(fast_only, text, category):
     assert category in fast_only.assess(text, normalized=normalize(text)).found
 
 
+def test_the_two_ways_of_finding_features_agree_at_every_length(fast_only):
+    """The numpy path (long texts) finds exactly the rows and the distinct count of the set path."""
+    rows = [e.text for e in load_training_files()[::40]]
+    texts = [*rows, "".join(rows)[:2000], "ab", "x", "🙂🙂🙂 wo yao qu 游乐园", "a" * 300, "w:ab is a word and a gram"]
+    for text in texts:
+        normalized = normalize(text)
+        by_set, count = fast_only.fast._rows_by_set(normalized)
+        if "w:" not in normalized:
+            vectorised, vector_count = fast_only.fast._rows_vectorised(normalized)
+            assert (sorted(vectorised), vector_count) == (sorted(by_set), count), text
+    assert fast_only.fast.logits(normalize(texts[-2])).shape == (len(MODEL_CATEGORIES),)
+
+
 def test_a_maths_word_problem_is_not_flagged(fast_only):
     text = "鸡兔同笼，头35个，脚94只，鸡和兔各几只？"
     assert fast_only.assess(text, normalized=normalize(text)).found == ()

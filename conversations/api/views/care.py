@@ -18,7 +18,7 @@ from conversations.api.serializers import (
     ReviewSerializer,
     SafetyEventSerializer,
 )
-from conversations.models import MemoryFact, SafetyEvent
+from conversations.models import MemoryFact, ReviewMark, SafetyEvent
 from conversations.selectors.care import (
     memories_for_child,
     memory_get_for_child,
@@ -113,5 +113,12 @@ class StaffSafetyEventReviewView(ApiView):
         event = safety_event_get(event_id=event_id)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = safety_event_review(actor=request.user, event=event, note=serializer.validated_data.get("note", ""))
+        data = serializer.validated_data
+        event = safety_event_review(
+            actor=request.user,
+            event=event,
+            note=data.get("note", ""),
+            mark=ReviewMark(data["mark"]) if "mark" in data else None,
+            categories=data.get("categories", []),
+        )
         return Response(SafetyEventSerializer(event).data)

@@ -74,5 +74,7 @@ class SafetyCheckView(ApiView):
                 "severity": verdict.severity.label,
                 "categories": [c.value for c in verdict.categories],
                 "masked_text": verdict.masked_text,
+                "scores": {c.value: p for c, p in verdict.scores.items()},
+                "layers": [layer.value for layer in verdict.layers],
             }
         )

@@ -14,10 +14,16 @@ import re
 
 from ..normalize import normalize
 
-__all__ = ["NGRAM_SIZES", "features", "features_of_normalized"]
+__all__ = ["NGRAM_SIZES", "WORD_PREFIX", "features", "features_of_normalized", "latin_words"]
 
 NGRAM_SIZES = (1, 2, 3, 4)
+WORD_PREFIX = "w:"
 _LATIN_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def latin_words(text: str) -> set[str]:
+    """The Latin words of a normalised text, as features (``w:`` + the word)."""
+    return {WORD_PREFIX + word for word in _LATIN_WORD_RE.findall(text)}
 
 
 def features_of_normalized(text: str) -> set[str]:
@@ -27,7 +33,7 @@ def features_of_normalized(text: str) -> set[str]:
     n = len(padded)
     out = {padded[i : i + size] for size in NGRAM_SIZES for i in range(n - size + 1)}
     out.discard(" ")
-    out.update("w:" + word for word in _LATIN_WORD_RE.findall(text))
+    out.update(latin_words(text))
     return out
 
 

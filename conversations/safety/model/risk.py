@@ -13,11 +13,20 @@ too (their log-odds lowered by a fixed offset), so a grooming or abuse disclosur
 turns is found even when no single message would be.
 
 If the embedder fails (a server down, a timeout), the fast tier's probabilities stand alone and the
-layer list says so; the caller decides what an escalation category then needs (see checker.py).
+layer list says so (``semantic_failed``).
+
+Output (a sentence the companion wrote) is held to ``output_thresholds``: every threshold's log-odds
+lowered by ``OUTPUT_OFFSET``, so a reply needs less evidence to be stopped than a child's message
+needs to be flagged; it is scored by the fast tier alone (``semantic=False``): a reply is cut into
+sentences and embedding each would cost tens of milliseconds apiece.
+
+Only the first ``EMBED_MAX_CHARS`` characters are embedded: the embedding's cost grows with length
+(~0.5 s for 2,000 characters), while the fast tier reads the whole text whatever its length.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -33,10 +42,21 @@ from .scoring import category_logits, logit, sigmoid
 from .semantic import SemanticHead
 from .types import MODEL_CATEGORIES, Layer, RiskScores
 
-__all__ = ["WEIGHTS_DIR", "Assessment", "Calibration", "RiskModel", "offset", "window_text"]
+__all__ = [
+    "EMBED_MAX_CHARS",
+    "OUTPUT_OFFSET",
+    "WEIGHTS_DIR",
+    "Assessment",
+    "Calibration",
+    "RiskModel",
+    "offset",
+    "window_text",
+]
 
 logger = logging.getLogger("conversations.safety")
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+OUTPUT_OFFSET = 1.0  # log-odds: a category's output threshold is its input threshold made ~2.7x easier to reach
+EMBED_MAX_CHARS = 256
 
 
 @dataclass(frozen=True)
@@ -129,15 +149,23 @@ class RiskModel:
             return any(band[0] <= p < band[1] for p in scores.values())
         return False
 
-    def _scores(self, text: str, normalized: str) -> tuple[dict[Category, float], list[Layer], np.ndarray | None, bool]:
-        fast = category_logits(self.fast.logits(normalized))
+    @functools.cached_property
+    def output_thresholds(self) -> dict[Category, float]:
+        limits = self.calibration.thresholds
+        lowered = offset(np.asarray([limits[c] for c in MODEL_CATEGORIES]), OUTPUT_OFFSET).tolist()
+        return dict(zip(MODEL_CATEGORIES, lowered, strict=True))
+
+    def _scores(
+        self, text: str, normalized: str, semantic: bool = True
+    ) -> tuple[dict[Category, float], list[Layer], np.ndarray | None, bool]:
+        fast = self.fast.logits(normalized)  # the gate is folded in already
         scores = dict(zip(MODEL_CATEGORIES, sigmoid(fast).tolist(), strict=True))
         layers = [Layer.FAST]
         embedding = None
         failed = False
-        if self.semantic is not None and self.embedder is not None and self.unsure(scores):
+        if semantic and self.semantic is not None and self.embedder is not None and self.unsure(scores):
             try:
-                embedding = self.embedder.embed([text])[0]
+                embedding = self.embedder.embed([text[:EMBED_MAX_CHARS]])[0]
             except EmbeddingError as exc:
                 failed = True
                 logger.warning("semantic tier unavailable (%s); fast tier alone", exc)
@@ -163,25 +191,35 @@ class RiskModel:
         rounded = {c: round(p, 3) for c, p in scores.items()}
         return Assessment(RiskScores(rounded, tuple(layers)), found, embedding, failed)
 
-    def assess(self, text: str, *, normalized: str, thresholds: dict[Category, float] | None = None) -> Assessment:
-        """Score ``text`` (``normalized`` is its matching form, computed once by the checker)."""
-        return self._assessment(*self._scores(text, normalized), thresholds)
+    def assess(
+        self,
+        text: str,
+        *,
+        normalized: str,
+        thresholds: dict[Category, float] | None = None,
+        semantic: bool = True,
+    ) -> Assessment:
+        """Score ``text`` (``normalized`` is its matching form, computed once by the checker);
+        ``semantic=False`` keeps to the fast tier."""
+        return self._assessment(*self._scores(text, normalized, semantic), thresholds)
 
     def assess_conversation(
         self,
         turns: Sequence[str],
         *,
         normalize: Callable[[str], str],
+        normalized: str | None = None,
         thresholds: dict[Category, float] | None = None,
     ) -> Assessment:
         """Score the newest child turn (``turns[-1]``) in the light of the ones before it: the last
         ``calibration.window`` turns joined are scored too, their log-odds lowered by
         ``calibration.window_offset``, and each category keeps the higher of the two. The layer list
-        gains ``conversation`` when the window found a category the message alone did not."""
+        gains ``conversation`` when the window found a category the message alone did not.
+        ``normalized`` is the newest turn's matching form when the caller has it already."""
         if not turns:
             raise ValueError("no turns")
         text = turns[-1]
-        scores, layers, embedding, failed = self._scores(text, normalize(text))
+        scores, layers, embedding, failed = self._scores(text, normalize(text) if normalized is None else normalized)
         recent = list(turns[-self.calibration.window :])
         if len(recent) > 1:
             joined = window_text(recent)

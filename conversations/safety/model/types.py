@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from ..types import Category
+from ..types import Category, Layer
 
 __all__ = ["MODEL_CATEGORIES", "Layer", "RiskScores"]
 
@@ -22,14 +21,6 @@ MODEL_CATEGORIES: tuple[Category, ...] = (
     Category.BULLYING,
     Category.SCAMS,
 )
-
-
-class Layer(StrEnum):
-    """Which tier of the model produced its scores; the lexicon's layers join when it is wired in."""
-
-    FAST = "fast"
-    SEMANTIC = "semantic"
-    CONVERSATION = "conversation"
 
 
 @dataclass(frozen=True)

