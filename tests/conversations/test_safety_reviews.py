@@ -33,7 +33,7 @@ def events():
     child = make_child(parent, name="Sam", age=9)
     _device, tokens = pair_device(parent, child)
     device = bearer(APIClient(), tokens["access"])
-    for text in ("爸爸又用皮带抽我了 他说不准告诉老师", "how do i make gunpowder at home", "你是个大笨蛋"):
+    for text in ("爸爸又用皮带抽我了 他说不准告诉老师", "how do i make gunpowder at home", "f*ck you"):
         assert device.post("/api/v1/chat/", {"text": text}, format="json").status_code == 200
     return list(SafetyEvent.objects.order_by("id"))
 
@@ -90,7 +90,7 @@ def test_export_writes_candidate_rows_and_never_into_the_training_folder(events,
     assert rows == [
         [f"review.event_{abuse.pk}", "zh", "abuse", "爸爸又用皮带抽我了 他说不准告诉老师"],
         [f"review.event_{gunpowder.pk}", "en", "benign", "how do i make gunpowder at home"],
-        [f"review.event_{insult.pk}", "zh", "strangers", "你是个大笨蛋"],
+        [f"review.event_{insult.pk}", "en", "strangers", "f*ck you"],
     ]
     only = tmp_path / "fp.tsv"
     call_command("export_safety_reviews", "--mark", "false_positive", "--out", str(only))

@@ -30,7 +30,11 @@ class Command(BaseCommand):
         cold = Path(options["cold"])
         if not (cold / "train.csv").exists():
             raise CommandError(f"COLD not found at {cold} (pass --cold)")
-        examples = training.load_training_files() + training.cold_sample(training.load_cold(cold, "train"))
+        examples = (
+            training.load_training_files()
+            + training.cold_sample(training.load_cold(cold, "train"))
+            + training.companion_examples()
+        )
         evaluations = {
             "external_eval": training.read_tsv(training.TRAINING_DIR / "external_eval.tsv")
             if (training.TRAINING_DIR / "external_eval.tsv").exists()

@@ -16,9 +16,11 @@ If the embedder fails (a server down, a timeout), the fast tier's probabilities 
 layer list says so (``semantic_failed``).
 
 Output (a sentence the companion wrote) is held to ``output_thresholds``: every threshold's log-odds
-lowered by ``OUTPUT_OFFSET``, so a reply needs less evidence to be stopped than a child's message
-needs to be flagged; it is scored by the fast tier alone (``semantic=False``): a reply is cut into
-sentences and embedding each would cost tens of milliseconds apiece.
+lowered by the calibration's ``output_offset`` (chosen by training: the strictest offset that blocks
+at most 1% of the companion's own reviewed sentences; negative, i.e. looser than for input, because
+the model reads the companion's register as riskier than it is). It is scored by the fast tier alone
+(``semantic=False``): a reply is cut into sentences and embedding each would cost tens of
+milliseconds apiece.
 
 Only the first ``EMBED_MAX_CHARS`` characters are embedded: the embedding's cost grows with length
 (~0.5 s for 2,000 characters), while the fast tier reads the whole text whatever its length.
@@ -44,7 +46,6 @@ from .types import MODEL_CATEGORIES, Layer, RiskScores
 
 __all__ = [
     "EMBED_MAX_CHARS",
-    "OUTPUT_OFFSET",
     "WEIGHTS_DIR",
     "Assessment",
     "Calibration",
@@ -55,7 +56,6 @@ __all__ = [
 
 logger = logging.getLogger("conversations.safety")
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-OUTPUT_OFFSET = 1.0  # log-odds: a category's output threshold is its input threshold made ~2.7x easier to reach
 EMBED_MAX_CHARS = 256
 
 
@@ -93,6 +93,7 @@ class Calibration:
     band: tuple[float, float] | None = None
     window: int = 3
     window_offset: float = 0.5
+    output_offset: float = 0.0
 
     @classmethod
     def load(cls, path: Path) -> Calibration:
@@ -105,6 +106,7 @@ class Calibration:
             band=(float(data["band"][0]), float(data["band"][1])) if "band" in data else None,
             window=int(data.get("window", 3)),
             window_offset=float(data.get("window_offset", 0.5)),
+            output_offset=float(data.get("output_offset", 0.0)),
         )
 
 
@@ -152,7 +154,7 @@ class RiskModel:
     @functools.cached_property
     def output_thresholds(self) -> dict[Category, float]:
         limits = self.calibration.thresholds
-        lowered = offset(np.asarray([limits[c] for c in MODEL_CATEGORIES]), OUTPUT_OFFSET).tolist()
+        lowered = offset(np.asarray([limits[c] for c in MODEL_CATEGORIES]), self.calibration.output_offset).tolist()
         return dict(zip(MODEL_CATEGORIES, lowered, strict=True))
 
     def _scores(

@@ -5,7 +5,9 @@ paraphrase family), so ``manage.py train_safety_model`` reproduces the committed
 ``--check`` proves it. Needs scikit-learn (a development dependency); serving needs only numpy.
 
 - Data: ``conversations/safety/training/*.tsv`` (see its README) plus a fixed sample of COLD's train
-  split for insults and hate (adult text, reported apart). ``external_eval.tsv`` (another author) and
+  split for insults and hate (adult text, reported apart), plus the builtin companion's own reviewed
+  sentences as benign (``companion_examples``: the register of a reply, which the children's data
+  never shows; they calibrate the output check). ``external_eval.tsv`` (another author) and
   ``sequences.tsv`` (conversations) are never trained on.
 - Held out: every family whose hash falls in the last fifth; near-duplicates never straddle the split.
 - Both tiers learn the nine categories plus a gate, "risky at all" (``scoring.py``); their log-odds
@@ -13,6 +15,9 @@ paraphrase family), so ``manage.py train_safety_model`` reproduces the committed
 - Thresholds: one joint budget of children's benign messages flagged, chosen on out-of-fold
   predictions of the training part (folds by family), recall-first for the escalation categories;
   the held-out part, external_eval, COLD dev and the sequences are touched only to report.
+- Output: the companion's sentences are scored by the fast tier alone, against the input thresholds
+  lowered by ``output_offset`` log-odds: the largest offset (stricter is larger, negative is looser)
+  at which at most ``OUTPUT_BUDGET`` of the companion's sentences (out of fold) would be blocked.
 
 Every setting below was measured on the held-out split *and* external_eval (kept only where both
 moved the same way); the figures are in MODEL_CARD.md.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +73,23 @@ THRESHOLD_FLOOR = 0.05
 # 42% of benign look-alike conversations alarmed as by single messages alone (0.0: 92% at 54%).
 WINDOW = 3
 WINDOW_OFFSET = 0.5
+# Output: at most this share of the companion's own (benign) sentences blocked, out of fold; the
+# offset is searched on OUTPUT_OFFSETS (0 = the input thresholds, larger = stricter, negative = looser).
+# Measured: at the input thresholds (0) 2% of held-out companion sentences are blocked, so the
+# offset that keeps replies intact is negative: the model, trained on children's messages, reads the
+# companion's explanatory register as riskier than it is (MODEL_CARD.md, "Output").
+OUTPUT_BUDGET = 0.01
+OUTPUT_OFFSETS = (-3.0, -2.5, -2.0, -1.5, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+# Where the builtin companion's reviewed texts live (conversations/agents/): knowledge answers,
+# story worlds, comforting replies, small talk.
+COMPANION_MODULES = (
+    "knowledge_en",
+    "knowledge_zh",
+    "story_worlds_en",
+    "story_worlds_zh",
+    "emotion_replies",
+    "chat_lines",
+)
 LABELS = {c.value: c for c in MODEL_CATEGORIES}
 
 
@@ -139,6 +162,41 @@ def load_cold(directory: Path, split: str) -> list[Example]:
                 labels = frozenset({Category.BULLYING}) if row["label"] == "1" else frozenset()
                 out.append(Example(f"cold.{split}.{row['']}", "zh", labels, text, source="cold"))
     return out
+
+
+def _strings(value: object, depth: int = 0) -> Iterable[str]:
+    if depth > 8:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in sorted(value, key=repr) if isinstance(value, set | frozenset) else value:
+            yield from _strings(item, depth + 1)
+
+
+def companion_examples() -> list[Example]:
+    """The builtin companion's reviewed sentences, benign, one family per text they came from (so a
+    reply's sentences stay on one side of the split). Templates (``{name}``) and fragments are left out."""
+    from ..checker import split_sentences
+
+    out: dict[str, Example] = {}
+    for module_name in COMPANION_MODULES:
+        module = importlib.import_module(f"conversations.agents.{module_name}")
+        for name, value in sorted(vars(module).items()):
+            if name.startswith("_"):
+                continue
+            for text in _strings(value):
+                if len(text) < 6 or "{" in text:
+                    continue
+                family = f"companion.{module_name}.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+                for sentence in split_sentences(text):
+                    if len(sentence) >= 6 and sentence not in out:
+                        lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "en"
+                        out[sentence] = Example(family, lang, frozenset(), sentence, source="companion")
+    return list(out.values())
 
 
 def cold_sample(examples: Sequence[Example], size: int = COLD_SAMPLE) -> list[Example]:
@@ -251,7 +309,7 @@ def out_of_fold(examples: Sequence[Example], fit_predict: Callable[[np.ndarray, 
 # --- thresholds and fusion ------------------------------------------------------------------------
 
 
-def choose_thresholds(scores: np.ndarray, y: np.ndarray, cold: np.ndarray) -> dict[Category, float]:
+def choose_thresholds(scores: np.ndarray, y: np.ndarray, sources: np.ndarray) -> dict[Category, float]:
     """Per-category thresholds under one joint budget: at most ``BENIGN_BUDGET`` of the children's
     benign messages flagged for *any* category (out of fold), spent where it buys the most recall.
 
@@ -259,9 +317,9 @@ def choose_thresholds(scores: np.ndarray, y: np.ndarray, cold: np.ndarray) -> di
     takes the threshold maximising ``weight * recall - lam * benign_flagged`` (escalation categories
     weigh ``ESCALATION_WEIGHT``: recall-first); ``lam`` is raised until the union fits the budget.
     Bullying is also held to ``COLD_FALSE_POSITIVES`` of adults' safe comments (they are many and
-    would otherwise set it)."""
+    would otherwise set it). ``sources`` says where each row came from (child, cold, companion)."""
     benign = ~y.any(axis=1)
-    child_benign, cold_safe = scores[benign & ~cold], scores[benign & cold]
+    child_benign, cold_safe = scores[benign & (sources == "child")], scores[benign & (sources == "cold")]
     weights = np.asarray([ESCALATION_WEIGHT if c in ESCALATING else 1.0 for c in MODEL_CATEGORIES])
     candidates, recalls, flagged = [], [], []
     for j in range(len(MODEL_CATEGORIES)):
@@ -299,6 +357,24 @@ def choose_thresholds(scores: np.ndarray, y: np.ndarray, cold: np.ndarray) -> di
     return {
         c: round(float(np.clip(t, THRESHOLD_FLOOR, 0.999)), 4) for c, t in zip(MODEL_CATEGORIES, limits, strict=True)
     }
+
+
+def lowered(thresholds: dict[Category, float], by: float) -> np.ndarray:
+    """The thresholds with their log-odds lowered by ``by`` (stricter), in category order."""
+    return offset(np.asarray([thresholds[c] for c in MODEL_CATEGORIES]), by)
+
+
+def choose_output_offset(companion: np.ndarray, thresholds: dict[Category, float]) -> float:
+    """The strictest offset of ``OUTPUT_OFFSETS`` at which at most ``OUTPUT_BUDGET`` of the companion's
+    sentences (``companion``: their out-of-fold fast probabilities) would be blocked; the loosest if
+    none fits, 0 without companion sentences."""
+    if not len(companion):
+        return 0.0
+    best = OUTPUT_OFFSETS[0]
+    for by in OUTPUT_OFFSETS:
+        if float((companion >= lowered(thresholds, by)).any(axis=1).mean()) <= OUTPUT_BUDGET:
+            best = by
+    return best
 
 
 def found_matrix(scores: np.ndarray, thresholds: dict[Category, float]) -> np.ndarray:
@@ -475,7 +551,7 @@ def train(
     train_rows, held = parts.train, parts.held_out
     log(f"{len(train_rows)} training rows, {len(held)} held out")
     y = label_matrix(train_rows)
-    cold = np.asarray([e.source == "cold" for e in train_rows])
+    sources = np.asarray([e.source for e in train_rows])
     sets = feature_sets(train_rows)
 
     y_gate = with_gate(y)
@@ -516,7 +592,10 @@ def train(
         oof = fuse(oof_fast, oof_sem, SEMANTIC_WEIGHT, cuts)
     else:
         oof = fold_gate(oof_fast)
-    thresholds = choose_thresholds(oof, y, cold)
+    thresholds = choose_thresholds(oof, y, sources)
+    output_offset = choose_output_offset(fold_gate(oof_fast)[sources == "companion"], thresholds)
+    output_thresholds = {c: float(t) for c, t in zip(MODEL_CATEGORIES, lowered(thresholds, output_offset), strict=True)}
+    log(f"output: thresholds lowered by {output_offset} log-odds")
 
     def scores_texts(texts: Sequence[str]) -> np.ndarray:
         fast = fast_texts(texts)
@@ -541,6 +620,9 @@ def train(
         return {"all": routed_share(fast, cuts), "benign": routed_share(fast[benign], cuts)}
 
     held_child = [e for e in held if e.source == "child"]
+    held_companion = [e for e in held if e.source == "companion"]
+    companion_fast = fold_gate(fast_texts([e.text for e in held_companion]))
+    companion_blocked = found_matrix(companion_fast, output_thresholds).any(axis=1) if held_companion else np.zeros(0)
     report: dict[str, Any] = {
         "data": {"digest": digest(examples), "train_rows": len(train_rows), "held_out_rows": len(held)},
         "settings": {
@@ -558,6 +640,11 @@ def train(
         "held_out": figures(held, found_matrix(scores_of(held), thresholds)),
         "held_out_child": figures(held_child, found_matrix(scores_of(held_child), thresholds)),
         "routed_to_semantic": {"held_out_child": routing(held_child)},
+        "output": {
+            "offset": output_offset,
+            "companion_held_out_n": len(held_companion),
+            "companion_held_out_blocked": round(float(companion_blocked.mean()), 4) if held_companion else 0.0,
+        },
     }
     for name, rows in evaluations.items():
         if rows:
@@ -572,6 +659,7 @@ def train(
         "semantic_weight": SEMANTIC_WEIGHT if embed is not None else 0.0,
         "window": WINDOW,
         "window_offset": WINDOW_OFFSET,
+        "output_offset": output_offset,
         "embedder": embedder_name if embed is not None else "",
     }
     return Trained(vocabulary, coef, intercept, semantic_coef, semantic_intercept, calibration, report)
