@@ -44,7 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/hp_bench"
+# Issue 3: chat >= 1/2 of the trivial endpoint, with the lexicon-only check it was set against.
+# Issue 8 budgets the learned safety model at >= 0.6x of the lexicon-only chat capacity, so with the
+# model (settings.SAFETY_MODEL, the default since) the floor is 0.5 x 0.6 = 0.3; SAFETY_MODEL=0
+# measures against the original target.
 TARGET_RATIO = 0.5
+MODEL_BUDGET = 0.6
 TARGET_P99_MS = 150.0
 
 # What children type: arithmetic, feelings, stories, small talk, school questions, a phone number.
@@ -466,8 +471,12 @@ def main() -> int:
         ok = stats["status"].get("200", 0)
         return p["child_messages"] == ok == p["replies"] and p["unanswered"] == 0 and p["refused"] == 0
 
+    from django.conf import settings
+
+    target = TARGET_RATIO * (MODEL_BUDGET if settings.SAFETY_MODEL else 1.0)
+    print(f"safety check: lexicon{' + risk model' if settings.SAFETY_MODEL else ' alone (SAFETY_MODEL=0)'}")
     checks = [
-        (f"throughput chat/baseline >= {TARGET_RATIO} ({ratio:.3f})", ratio >= TARGET_RATIO),
+        (f"throughput chat/baseline >= {target:.2f} ({ratio:.3f})", ratio >= target),
         (
             f"chat p99 <= {TARGET_P99_MS:.0f} ms at {args.clients} closed-loop clients ({chat['p99_ms']:.1f} ms)",
             chat["p99_ms"] <= TARGET_P99_MS,
