@@ -61,6 +61,12 @@ def guardian_role(*, user: User, child: ChildProfile) -> str | None:
     return Guardianship.objects.filter(guardian=user, child=child).values_list("role", flat=True).first()
 
 
+def guardian_may_watch(*, user_id: int, child_id: int) -> bool:
+    """Whether this account is active and still guards this child: what a live event about the
+    child is re-checked against before it reaches the account's open sockets."""
+    return Guardianship.objects.filter(guardian_id=user_id, guardian__is_active=True, child_id=child_id).exists()
+
+
 def guardian_require_owner(*, user: User, child: ChildProfile) -> None:
     if guardian_role(user=user, child=child) != GuardianRole.OWNER:
         raise ApplicationError(

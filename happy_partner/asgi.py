@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 The WebSocket routes are collected from the apps (``<app>.routing.websocket_urlpatterns``);
-connections are origin-checked and carry the dashboard session for authentication. A path no
+a connection either carries a single-use ticket (``?ticket=``: apps and devices, no ``Origin``
+needed) or the dashboard session, and then must come from an allowed origin. A path no
 route matches is refused at the handshake (403), never a 500 with a traceback.
 """
 
@@ -14,12 +15,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from conversations.agents import warm_up  # noqa: E402
 from happy_partner.access_log import install_uvicorn_filter  # noqa: E402
-from happy_partner.consumers import UnknownRouteConsumer  # noqa: E402
+from happy_partner.consumers import TicketOrOriginValidator, UnknownRouteConsumer  # noqa: E402
 from happy_partner.routing import websocket_urlpatterns  # noqa: E402
 
 # Load jieba's dictionary when the server starts, not on a child's first message (~0.6 s).
@@ -30,7 +30,7 @@ install_uvicorn_filter()
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": TicketOrOriginValidator(
             AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, re_path(r"", UnknownRouteConsumer.as_asgi())]))
         ),
     }

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from conversations.routing import websocket_urlpatterns as conversations_routes
 from happy_partner.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/v1/ping/", PingConsumer.as_asgi()),
+    *conversations_routes,
 ]

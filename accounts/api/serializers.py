@@ -357,3 +357,8 @@ class MeChildSerializer(serializers.Serializer):
     child = ChildSelfSerializer()
     device = DeviceSerializer()
     features = ChildFeaturesSerializer(help_text="What the parent switched on and consented to.")
+
+
+class RealtimeTicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="Connect with ?ticket=… within expires_in seconds; it works once.")
+    expires_in = serializers.IntegerField(help_text="Seconds the ticket stays valid.")

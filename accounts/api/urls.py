@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.api.views import auth, children, consents, controls, devices, guardians
+from accounts.api.views import auth, children, consents, controls, devices, guardians, realtime
 
 urlpatterns = [
     path("auth/register/", auth.RegisterView.as_view(), name="auth-register"),
@@ -51,4 +51,5 @@ urlpatterns = [
     ),
     path("consent-policy/", consents.ConsentPolicyView.as_view(), name="consent-policy"),
     path("invitations/accept/", guardians.InvitationAcceptView.as_view(), name="invitations-accept"),
+    path("realtime/ticket/", realtime.RealtimeTicketView.as_view(), name="realtime-ticket"),
 ]

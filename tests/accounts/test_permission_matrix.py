@@ -100,6 +100,7 @@ MATRIX: list[tuple] = [
     ("GET",    "children/",                                     None,           "",    ANON,      OK,          OK,         OK,          PARENT,    PARENT,    OK),
     ("POST",   "children/",                                     NEW_CHILD,      "",    ANON,      CREATED,     CREATED,    CREATED,     PARENT,    PARENT,    CREATED),
     ("POST",   "invitations/accept/",                           ACCEPT,         "",    ANON,      BAD_INVITE,  OK,         BAD_INVITE,  PARENT,    PARENT,    BAD_INVITE),
+    ("POST",   "realtime/ticket/",                              None,           "",    ANON,      CREATED,     CREATED,    CREATED,     CREATED,   CREATED,   CREATED),
     # ---- child_a1: owner parent_a, co-guardian co_guardian ----------------------------------------------------------------------------------------------------------
     ("GET",    "children/{a1}/",                                None,           "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),
     ("PATCH",  "children/{a1}/",                                CHILD_PATCH,    "",    ANON,      OK,          NF,         OK,          PARENT,    PARENT,    NF),

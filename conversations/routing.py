@@ -1,0 +1,9 @@
+"""The conversations app's WebSocket routes (collected by ``happy_partner.routing``)."""
+
+from django.urls import path
+
+from conversations.consumers import ParentEventsConsumer
+
+websocket_urlpatterns = [
+    path("ws/v1/parent/", ParentEventsConsumer.as_asgi()),
+]
