@@ -26,7 +26,7 @@ ORIGIN = [(b"origin", b"http://127.0.0.1")]
 SEARCH = "13812345678"  # a phone number a parent searches the history for
 
 
-@pytest.mark.parametrize("path", ["/ws/v1/chat/", "/ws/", "/ws/v1/parent/", "/", "/ws/v1/ping", "/ws/v1/ping/x/"])
+@pytest.mark.parametrize("path", ["/ws/v1/chat/", "/ws/", "/ws/v1/parents/", "/", "/ws/v1/ping", "/ws/v1/ping/x/"])
 async def test_an_unknown_websocket_path_is_refused_at_the_handshake(caplog, path):
     communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
     with caplog.at_level(logging.INFO):
