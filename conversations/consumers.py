@@ -1,4 +1,6 @@
-"""The parent socket ``/ws/v1/parent/``: live events about a guardian's own children.
+"""The WebSocket consumers of conversations: the chat socket for child devices, and the parent socket.
+
+The parent socket ``/ws/v1/parent/``: live events about a guardian's own children.
 
 Who: a parent app with a ticket (``POST realtime/ticket/`` with the parent's JWT, then
 ``?ticket=…``), or the dashboard with its session cookie from an allowed origin. Anything else is
@@ -9,19 +11,46 @@ theirs), so a guardian who left or an account switched off stops receiving at on
 
 Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``action``, ``categories``),
 ``pong``, ``error``. Events in: ``ping``.
+
+The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
+one pipeline (``message_send``: gate, safety, agents, storage, alerts), then its events follow in
+order: ``accepted``, ``agent``, one ``delta`` per checked sentence of the reply, ``done`` (or
+``refused`` when the gate said no). A ``client_id`` already answered is answered again from what was
+stored, never run twice. One message at a time per socket: frames are handled in order, so the next
+waits for the answer to the one before. More than ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a
+``throttled`` error. The device is re-checked before every message: revoked, the socket closes with
+``4403``.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.core.cache import cache
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Device, User
+from accounts.principals import ChildPrincipal
 from accounts.selectors import guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
+from conversations.api.serializers import ChatSocketMessageSerializer, MessageSafetySerializer
+from conversations.models import Message
+from conversations.safety import split_sentences
 from conversations.services.alerts import guardian_group
+from conversations.services.pipeline import ChatResult, message_send
+from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
+from happy_partner.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+FLOOD_MESSAGES = 10
+FLOOD_SECONDS = 10.0
+ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
 
 
 class ParentEventsConsumer(JsonEventsConsumer):
@@ -63,3 +92,116 @@ class ParentEventsConsumer(JsonEventsConsumer):
                 "categories": event["categories"],
             }
         )
+
+
+def _answered_key(device_id: int, client_id: str) -> str:
+    return f"chat-answered:{device_id}:{client_id}"
+
+
+def _events(result: ChatResult, client_id: str, *, replayed: bool = False) -> list[dict[str, Any]]:
+    """The events of one answered message, in the order a client shows them."""
+    message, reply = result.message, result.reply
+    safety = MessageSafetySerializer(message).data
+    events: list[dict[str, Any]] = [
+        {"type": "accepted", "client_id": client_id, "message": message.pk, "session": result.session.pk},
+    ]
+    if result.refusal:
+        events.append({"type": "refused", "client_id": client_id, "code": result.refusal, "text": reply.text})
+    else:
+        events.append({"type": "agent", "client_id": client_id, "agent": reply.agent, "subject": reply.subject})
+        events.extend(
+            {"type": "delta", "client_id": client_id, "text": sentence}
+            for sentence in split_sentences(reply.text) or [reply.text]
+        )
+    done = {"type": "done", "client_id": client_id, "reply": reply.pk, "safety": safety, "refusal": result.refusal}
+    if replayed:
+        done["replayed"] = True
+    events.append(done)
+    return events
+
+
+def _answer(principal: ChildPrincipal, text: str, session_id: int | None, client_id: str) -> list[dict[str, Any]]:
+    """Run one message through the pipeline (or find it answered already): its events, in order."""
+    key = _answered_key(principal.device.pk, client_id)
+    try:
+        stored = cache.get(key)
+    except Exception:  # the cache is down: answer (a resent client_id may then be answered twice)
+        stored = None
+    if stored is not None:
+        message = Message.objects.select_related("session").filter(pk=stored["message"]).first()
+        reply = Message.objects.filter(pk=stored["reply"]).first()
+        if message is not None and reply is not None:
+            result = ChatResult(message.session, message, reply, stored["refusal"])
+            return _events(result, client_id, replayed=True)
+    result = message_send(actor=principal, child_id=principal.child_id, text=text, session_id=session_id)
+    cache.set(
+        key, {"message": result.message.pk, "reply": result.reply.pk, "refusal": result.refusal}, ANSWERED_SECONDS
+    )
+    return _events(result, client_id)
+
+
+def _device_active(device_id: int) -> bool:
+    return Device.objects.filter(pk=device_id, revoked_at__isnull=True).exists()
+
+
+class ChatConsumer(JsonEventsConsumer):
+    principal: ChildPrincipal | None = None
+
+    async def connect(self) -> None:
+        ticket = ticket_of(self.scope)
+        actor = await database_sync_to_async(realtime_ticket_redeem)(ticket=ticket) if ticket else None
+        await self.accept()
+        if actor is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not isinstance(actor, ChildPrincipal):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.principal = actor
+        self.recent: deque[float] = deque()
+
+    async def receive_json(self, content, **kwargs):
+        if content.get("type") != "message":
+            await super().receive_json(content, **kwargs)
+            return
+        if self.principal is None:
+            return
+        serializer = ChatSocketMessageSerializer(data=content)
+        if not serializer.is_valid():
+            await self.send_json(
+                {"type": "error", "client_id": content.get("client_id"), **invalid_body(serializer.errors)}
+            )
+            return
+        data = serializer.validated_data
+        now = time.monotonic()
+        while self.recent and now - self.recent[0] > FLOOD_SECONDS:
+            self.recent.popleft()
+        if len(self.recent) >= FLOOD_MESSAGES:
+            await self._refuse(data["client_id"], "throttled", _("Too many messages. Slow down a little."))
+            return
+        self.recent.append(now)
+        if not await database_sync_to_async(_device_active)(self.principal.device.pk):
+            await self._refuse(
+                data["client_id"],
+                "device_revoked",
+                _("This device has been removed by a parent. Ask a parent to pair it again."),
+            )
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        try:
+            events = await database_sync_to_async(_answer)(
+                self.principal, data["text"], data.get("session"), data["client_id"]
+            )
+        except ApplicationError as exc:
+            await self._refuse(data["client_id"], exc.code, exc.message, exc.fields)
+            return
+        except Exception as exc:
+            logger.error("chat socket message failed (%s) device_id=%s", type(exc).__name__, self.principal.device.pk)
+            sorry = _("Something went wrong on our side. Please try again.")
+            await self._refuse(data["client_id"], "internal_error", sorry)
+            return
+        for event in events:
+            await self.send_json(event)
+
+    async def _refuse(self, client_id: str, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
+        await self.send_json({"type": "error", "client_id": client_id, **error_body(code, message, fields)})

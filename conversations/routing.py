@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from conversations.consumers import ParentEventsConsumer
+from conversations.consumers import ChatConsumer, ParentEventsConsumer
 
 websocket_urlpatterns = [
+    path("ws/v1/chat/", ChatConsumer.as_asgi()),
     path("ws/v1/parent/", ParentEventsConsumer.as_asgi()),
 ]

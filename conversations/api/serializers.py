@@ -249,3 +249,12 @@ class InsightsSerializer(serializers.Serializer):
     child = serializers.IntegerField()
     days = serializers.IntegerField()
     report = serializers.DictField()
+
+
+class ChatSocketMessageSerializer(serializers.Serializer):
+    """A ``message`` event on the chat socket (docs/API_SPEC.md §15, "The chat socket")."""
+
+    type = serializers.ChoiceField(choices=["message"])
+    text = MessageTextField()
+    session = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    client_id = serializers.CharField(min_length=1, max_length=64)

@@ -43,6 +43,12 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+def invalid_body(detail: Any) -> dict[str, Any]:
+    """The one error shape for input that did not validate (DRF's ``ValidationError.detail``), over
+    HTTP and over WebSockets alike."""
+    return error_body("invalid", _("Some fields are not valid."), _validation_fields(detail))
+
+
 def _detail_text(detail: Any) -> str:
     if isinstance(detail, list) and detail:
         return _detail_text(detail[0])
@@ -101,10 +107,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             error_body(exc.code, exc.message, exc.fields), status=STATUS_FOR[exc.kind], headers=headers or None
         )
     if isinstance(exc, exceptions.ValidationError):
-        return Response(
-            error_body("invalid", _("Some fields are not valid."), _validation_fields(exc.detail)),
-            status=exc.status_code,
-        )
+        return Response(invalid_body(exc.detail), status=exc.status_code)
     if isinstance(exc, exceptions.Throttled):
         wait = int(getattr(exc, "wait", None) or 1)
         return Response(

@@ -26,7 +26,7 @@ ORIGIN = [(b"origin", b"http://127.0.0.1")]
 SEARCH = "13812345678"  # a phone number a parent searches the history for
 
 
-@pytest.mark.parametrize("path", ["/ws/v1/chat/", "/ws/", "/ws/v1/parents/", "/", "/ws/v1/ping", "/ws/v1/ping/x/"])
+@pytest.mark.parametrize("path", ["/ws/v1/chats/", "/ws/", "/ws/v1/parents/", "/", "/ws/v1/ping", "/ws/v1/ping/x/"])
 async def test_an_unknown_websocket_path_is_refused_at_the_handshake(caplog, path):
     communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
     with caplog.at_level(logging.INFO):
@@ -104,7 +104,7 @@ def test_the_servers_logs_carry_paths_not_query_strings_and_unknown_sockets_are_
         with connect(f"{ws}/ws/v1/ping/?ticket={SEARCH}", origin="http://127.0.0.1", open_timeout=10):
             pass
         with pytest.raises(InvalidStatus) as refused:
-            connect(f"{ws}/ws/v1/chat/?ticket={SEARCH}", origin="http://127.0.0.1", open_timeout=10)
+            connect(f"{ws}/ws/v1/nothing/?ticket={SEARCH}", origin="http://127.0.0.1", open_timeout=10)
         assert refused.value.response.status_code == 403
     finally:
         for process in processes.values():
@@ -113,7 +113,7 @@ def test_the_servers_logs_carry_paths_not_query_strings_and_unknown_sockets_are_
     web_log, realtime_log = (log.read_text(errors="replace") for log in logs.values())
     assert '"GET /api/v1/children/1/messages/ HTTP/1.1" 401' in web_log, web_log[-2000:]
     assert '"GET /api/v1/children/1/messages/ HTTP/1.1" 401' in realtime_log, realtime_log[-2000:]
-    assert '"WebSocket /ws/v1/chat/" 403' in realtime_log, realtime_log[-2000:]
+    assert '"WebSocket /ws/v1/nothing/" 403' in realtime_log, realtime_log[-2000:]
     for log in (web_log, realtime_log):
         assert SEARCH not in log, log[-2000:]
         assert "Traceback" not in log, log[-2000:]

@@ -1,0 +1,194 @@
+"""The chat socket through the real ASGI application: a child device's ticket, the same pipeline as
+REST (stored, checked, alerts), events in order, a client_id never answered twice, bad frames and
+floods answered with error events, a revoked device stopped."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Device
+from conversations.consumers import FLOOD_MESSAGES
+from conversations.models import Message, MessageRole, SafetyEvent
+from happy_partner.asgi import application
+from tests.factories import bearer, login, make_child, make_parent, pair_device
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PATH = "/ws/v1/chat/"
+
+
+@pytest.fixture(autouse=True)
+def _daytime():
+    with time_machine.travel(timezone.now().replace(hour=2, minute=0), tick=True):  # 10:00 in Shanghai
+        yield
+
+
+def _device(email: str) -> tuple[APIClient, APIClient, int]:
+    parent = make_parent(email)
+    child = make_child(parent, name="Sam", age=9, scopes=["chat"])
+    device, tokens = pair_device(parent, child)
+    return bearer(APIClient(), tokens["access"]), login(parent.email), device.pk
+
+
+def _ticket(client: APIClient) -> str:
+    response = client.post("/api/v1/realtime/ticket/")
+    assert response.status_code == 201, response.content
+    return response.json()["ticket"]
+
+
+async def _socket(client: APIClient) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"{PATH}?ticket={await sync_to_async(_ticket)(client)}")
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected  # no Origin header: devices send none
+    return communicator
+
+
+async def _until_done(socket: WebsocketCommunicator) -> list[dict]:
+    events = []
+    while True:
+        event = await socket.receive_json_from(timeout=10)
+        events.append(event)
+        if event["type"] in ("done", "error"):
+            return events
+
+
+async def test_a_message_is_answered_in_ordered_events_and_stored():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.socket@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "为什么天空是蓝色的？", "client_id": "c-1"})
+        events = await _until_done(socket)
+        kinds = [e["type"] for e in events]
+        assert kinds[:2] == ["accepted", "agent"] and kinds[-1] == "done" and "delta" in kinds
+        assert all(e["client_id"] == "c-1" for e in events)
+        accepted, done = events[0], events[-1]
+        reply = await Message.objects.aget(pk=done["reply"])
+        assert reply.role == MessageRole.ASSISTANT and reply.reply_to_id == accepted["message"]
+        assert "".join(e["text"] for e in events if e["type"] == "delta").replace(" ", "") == reply.text.replace(
+            " ", ""
+        ).replace("\n", "")
+        assert done["safety"] == {"action": "allow", "severity": "none", "categories": []}
+        # The same chat continues with its session id.
+        await socket.send_json_to(
+            {"type": "message", "text": "那晚上呢？", "client_id": "c-2", "session": accepted["session"]}
+        )
+        second = await _until_done(socket)
+        assert second[0]["session"] == accepted["session"]
+    finally:
+        await socket.disconnect()
+
+
+async def test_a_client_id_is_never_answered_twice():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.dupe@example.com")
+    socket = await _socket(device)
+    try:
+        message = {"type": "message", "text": "3加5等于几？", "client_id": "same"}
+        await socket.send_json_to(message)
+        first = await _until_done(socket)
+        await socket.send_json_to(message)  # a resend after a lost answer
+        again = await _until_done(socket)
+        assert again[-1]["replayed"] is True
+        assert (again[0]["message"], again[-1]["reply"]) == (first[0]["message"], first[-1]["reply"])
+        assert await Message.objects.acount() == 2  # one question, one answer
+    finally:
+        await socket.disconnect()
+
+
+async def test_an_escalation_over_the_socket_is_stored_and_alerted_like_rest():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.escalate@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "我不想活了", "client_id": "sos"})
+        events = await _until_done(socket)
+        assert events[1] == {"type": "agent", "client_id": "sos", "agent": "safety", "subject": ""}
+        assert events[-1]["safety"]["action"] == "escalate"
+        event = await SafetyEvent.objects.aget(message_id=events[0]["message"])
+        assert event.action == "escalate"
+    finally:
+        await socket.disconnect()
+
+
+async def test_bad_frames_and_floods_get_error_events_and_the_socket_stays_open():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.bad@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_to(text_data="{not json")
+        assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "malformed_request"
+        await socket.send_to(bytes_data=b"\x00\x01")
+        assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "malformed_request"
+        await socket.send_json_to({"type": "message", "text": "   ", "client_id": "blank"})
+        invalid = await socket.receive_json_from(timeout=5)
+        assert invalid["error"]["code"] == "invalid" and "text" in invalid["error"]["fields"]
+        await socket.send_json_to({"type": "message", "text": "hi"})
+        assert "client_id" in (await socket.receive_json_from(timeout=5))["error"]["fields"]
+        await socket.send_json_to({"type": "message", "text": "hi", "client_id": "x", "session": 999999})
+        assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "not_found"
+        for i in range(FLOOD_MESSAGES):
+            await socket.send_json_to({"type": "message", "text": f"{i}加1等于几？", "client_id": f"f{i}"})
+            await _until_done(socket)
+        await socket.send_json_to({"type": "message", "text": "还有吗", "client_id": "one-too-many"})
+        assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "throttled"
+        await socket.send_json_to({"type": "ping"})
+        assert await socket.receive_json_from(timeout=5) == {"type": "pong"}
+    finally:
+        await socket.disconnect()
+
+
+async def test_a_revoked_device_is_stopped_at_its_next_message():
+    device, _parent, device_id = await sync_to_async(_device)("chat.revoked@example.com")
+    socket = await _socket(device)
+    await Device.objects.filter(pk=device_id).aupdate(revoked_at=timezone.now())
+    await socket.send_json_to({"type": "message", "text": "你好", "client_id": "late"})
+    assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "device_revoked"
+    assert (await socket.receive_output(timeout=5))["code"] == 4403
+    assert not await Message.objects.aexists()
+
+
+async def test_only_a_child_devices_ticket_opens_the_chat_socket():
+    _device_client, parent, _device_id = await sync_to_async(_device)("chat.parent@example.com")
+    socket = WebsocketCommunicator(application, f"{PATH}?ticket={await sync_to_async(_ticket)(parent)}")
+    assert (await socket.connect(timeout=5))[0]
+    assert (await socket.receive_output(timeout=5))["code"] == 4403
+    nobody = WebsocketCommunicator(application, PATH, headers=[(b"origin", b"http://127.0.0.1")])
+    assert (await nobody.connect(timeout=5))[0]
+    assert (await nobody.receive_output(timeout=5))["code"] == 4401
+
+
+async def test_a_refusal_by_the_gate_comes_as_refused():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.night@example.com")
+    socket = await _socket(device)
+    try:
+        with time_machine.travel(timezone.now().replace(hour=15, minute=30), tick=True):  # 23:30 in Shanghai
+            await socket.send_json_to({"type": "message", "text": "讲个故事吧", "client_id": "late-night"})
+            events = await _until_done(socket)
+        assert [e["type"] for e in events] == ["accepted", "refused", "done"]
+        assert events[1]["code"] == events[-1]["refusal"] and events[1]["text"]
+        stored = await Message.objects.aget(pk=events[0]["message"])
+        assert stored.refusal_code == events[1]["code"]
+    finally:
+        await socket.disconnect()
+
+
+async def test_an_unexpected_failure_is_an_error_event_without_details(monkeypatch, caplog):
+    from conversations import consumers
+
+    device, _parent, _device_id = await sync_to_async(_device)("chat.boom@example.com")
+    socket = await _socket(device)
+
+    def broken(**kwargs):
+        raise RuntimeError("the child's words must not reach a log: 我不想活了")
+
+    monkeypatch.setattr(consumers, "message_send", broken)
+    try:
+        await socket.send_json_to({"type": "message", "text": "你好", "client_id": "boom"})
+        error = await socket.receive_json_from(timeout=5)
+        assert error["error"]["code"] == "internal_error" and "RuntimeError" not in error["error"]["message"]
+        assert "我不想活了" not in caplog.text and "RuntimeError" in caplog.text
+        await socket.send_json_to({"type": "ping"})
+        assert await socket.receive_json_from(timeout=5) == {"type": "pong"}
+    finally:
+        await socket.disconnect()
