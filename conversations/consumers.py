@@ -5,12 +5,14 @@ The parent socket ``/ws/v1/parent/``: live events about a guardian's own childre
 Who: a parent app with a ticket (``POST realtime/ticket/`` with the parent's JWT, then
 ``?ticket=…``), or the dashboard with its session cookie from an allowed origin. Anything else is
 closed with ``4401``; a child device's ticket with ``4403``. The socket joins the guardian's group
-(``conversations.services.alerts.guardian_group``), which services publish to after commit; every
+(``accounts.realtime.guardian_group``), which services publish to after commit; every
 event is re-checked against the database before it is sent (the account still active, the child still
 theirs), so a guardian who left or an account switched off stops receiving at once.
 
 Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``action``, ``categories``),
-``pong``, ``error``. Events in: ``ping``.
+``device.paired`` / ``device.revoked`` (``child``, ``device``), ``child.online`` / ``child.offline``
+(a chat socket of the child opened or closed: ``child``, ``device``), ``limit.reached`` (``child``,
+``code``: the gate refused a message for a time limit), ``pong``, ``error``. Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
 one pipeline (``message_send``: gate, safety, agents, storage, alerts), then its events follow in
@@ -35,12 +37,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Device, User
 from accounts.principals import ChildPrincipal
+from accounts.realtime import guardian_group, guardians_publish
 from accounts.selectors import guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
 from conversations.api.serializers import ChatSocketMessageSerializer, MessageSafetySerializer
 from conversations.models import Message
 from conversations.safety import split_sentences
-from conversations.services.alerts import guardian_group
 from conversations.services.pipeline import ChatResult, message_send
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
@@ -78,20 +80,21 @@ class ParentEventsConsumer(JsonEventsConsumer):
 
     async def safety_alert(self, event: dict[str, Any]) -> None:
         """A safety event of one of the guardian's children (published by ``safety_event_record``)."""
-        if self.user_id is None:
-            return
-        if not await database_sync_to_async(guardian_may_watch)(user_id=self.user_id, child_id=event["child"]):
-            return
-        await self.send_json(
-            {
-                "type": "alert",
-                "event": event["event"],
-                "child": event["child"],
-                "severity": event["severity"],
-                "action": event["action"],
-                "categories": event["categories"],
-            }
-        )
+        fields = ("event", "child", "severity", "action", "categories")
+        await self._forward(event["child"], {"type": "alert", **{name: event[name] for name in fields}})
+
+    async def _as_published(self, event: dict[str, Any]) -> None:
+        """Events whose published form is what the client gets (``accounts.realtime``)."""
+        await self._forward(event["child"], dict(event))
+
+    device_paired = device_revoked = child_online = child_offline = limit_reached = _as_published
+
+    async def _forward(self, child_id: int, payload: dict[str, Any]) -> None:
+        """Send, if the account is still active and still guards the child (read now, not at connect)."""
+        if self.user_id is not None and await database_sync_to_async(guardian_may_watch)(
+            user_id=self.user_id, child_id=child_id
+        ):
+            await self.send_json(payload)
 
 
 def _answered_key(device_id: int, client_id: str) -> str:
@@ -159,6 +162,16 @@ class ChatConsumer(JsonEventsConsumer):
             return
         self.principal = actor
         self.recent: deque[float] = deque()
+        await database_sync_to_async(guardians_publish)(child_id=actor.child_id, event=self._presence("child.online"))
+
+    async def disconnect(self, code: int) -> None:
+        if self.principal is not None:
+            event = self._presence("child.offline")
+            await database_sync_to_async(guardians_publish)(child_id=self.principal.child_id, event=event)
+
+    def _presence(self, kind: str) -> dict[str, Any]:
+        assert self.principal is not None
+        return {"type": kind, "child": self.principal.child_id, "device": self.principal.device.pk}
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") != "message":

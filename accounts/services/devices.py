@@ -17,15 +17,14 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ChildProfile, ConsentScope, Device, Guardianship, PairingCode, PairingCodeKind, User
+from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, PairingCodeKind, User
+from accounts.realtime import guardians_publish
 from accounts.selectors import consent_is_active
 from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund
 from accounts.services.pairing_budget import pairing_budget_refund, pairing_budget_spend
@@ -187,26 +186,14 @@ def device_pair(*, code: str, device_name: str, ip: str) -> tuple[Device, dict[s
 
 def device_paired_notify(*, device: Device) -> None:
     """After the commit, tell every guardian of the child: an e-mail each (Celery) and a push to
-    their open apps (channel-layer group ``guardian.<user_id>``). Failures are logged, not raised:
-    the pairing has happened either way."""
+    their open apps (``accounts.realtime``). Failures are logged, not raised: the pairing has
+    happened either way."""
     device_id, child_id = device.pk, device.child_id
 
     def send() -> None:
         from accounts.tasks import send_device_paired_email
-        from conversations.services.alerts import guardian_group  # the one definition of the group name
 
-        payload = {"type": "device.paired", "child": child_id, "device": device_id}
-        try:
-            guardian_ids = list(Guardianship.objects.filter(child_id=child_id).values_list("guardian_id", flat=True))
-            layer = get_channel_layer()
-        except Exception:
-            logger.exception("device paired push failed device_id=%s", device_id)
-            guardian_ids, layer = [], None
-        for guardian_id in guardian_ids:
-            try:
-                async_to_sync(layer.group_send)(guardian_group(guardian_id), payload)
-            except Exception:
-                logger.exception("device paired push failed device_id=%s guardian_id=%s", device_id, guardian_id)
+        guardians_publish(child_id=child_id, event={"type": "device.paired", "child": child_id, "device": device_id})
         try:
             send_device_paired_email.delay(device_id=device_id)
         except Exception:
@@ -227,6 +214,8 @@ def device_revoke(*, actor: User, device: Device) -> Device:
     device.revoked_by = actor
     device.save(update_fields=["revoked_at", "revoked_by"])
     logger.info("device revoked device_id=%s by user_id=%s", device.pk, actor.pk)
+    child_id, event = device.child_id, {"type": "device.revoked", "child": device.child_id, "device": device.pk}
+    transaction.on_commit(lambda: guardians_publish(child_id=child_id, event=event))
     return device
 
 

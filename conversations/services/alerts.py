@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Guardianship
+from accounts.realtime import guardians_publish
 from accounts.snapshots import ChildSnapshot
 from conversations.models import Message, SafetyEvent
 from conversations.safety.types import Action, Severity
@@ -64,11 +63,6 @@ def alert_channels(*, severity: str, action: str, preferences: AlertPreferences)
     return AlertChannels(push=preferences.alert_realtime, mail=preferences.alert_email)
 
 
-def guardian_group(user_id: int) -> str:
-    """The channel-layer group a guardian's open dashboards and apps listen on."""
-    return f"guardian.{user_id}"
-
-
 def _payload(event: SafetyEvent) -> dict[str, Any]:
     return {
         "type": "safety.alert",
@@ -82,15 +76,7 @@ def _payload(event: SafetyEvent) -> dict[str, Any]:
 
 def _push(event: SafetyEvent, guardian_ids: tuple[int, ...]) -> bool:
     """Send the alert to every guardian's group; True when the channel layer took all of them."""
-    layer = get_channel_layer()
-    delivered = layer is not None
-    for guardian_id in guardian_ids:
-        try:
-            async_to_sync(layer.group_send)(guardian_group(guardian_id), _payload(event))
-        except Exception:
-            logger.warning("realtime alert failed event_id=%s guardian_id=%s", event.pk, guardian_id, exc_info=True)
-            delivered = False
-    return delivered
+    return guardians_publish(child_id=event.child_id, event=_payload(event), guardian_ids=list(guardian_ids))
 
 
 def _mark_delivered(event_id: int) -> None:

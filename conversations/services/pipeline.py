@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.features import Feature
 from accounts.models import ConsentRecord, ConsentScope, ParentalControls
 from accounts.principals import Actor, ChildPrincipal
+from accounts.realtime import guardians_publish
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
 from conversations.agents.classify import CLASSIFIER_PARAMS, classifier_messages, is_confident, parse_choice
@@ -45,7 +46,7 @@ from conversations.agents.types import (
     Turn,
 )
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent, UsageDay
-from conversations.models.messages import FLAGGED_ACTIONS
+from conversations.models.messages import FLAGGED_ACTIONS, RefusalCode
 from conversations.providers.base import ProviderError
 from conversations.providers.registry import BUILTIN, Answer, complete_with_fallback, get_provider
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
@@ -80,6 +81,8 @@ HISTORY_ROWS = 2 * HISTORY_TURNS
 MEMORY_CANDIDATES = 50
 MEMORY_IN_CONTEXT = 5
 TITLE_LENGTH = 30
+# Refusals the guardians hear about live (the parent socket's ``limit.reached``).
+LIMIT_CODES = frozenset({RefusalCode.DAILY_LIMIT, RefusalCode.WEEKLY_LIMIT, RefusalCode.SESSION_LIMIT})
 
 
 @dataclass(frozen=True)
@@ -375,6 +378,9 @@ def _store_reply(prepared: _Prepared, text: str, agent: str, **fields: Any) -> M
 def _finish_refused(snapshot: ChildSnapshot, prepared: _Prepared, refusal: Refusal) -> ChatResult:
     reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
     logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
+    if refusal.code in LIMIT_CODES:
+        event = {"type": "limit.reached", "child": snapshot.child_id, "code": refusal.code}
+        transaction.on_commit(lambda: guardians_publish(child_id=snapshot.child_id, event=event))
     return ChatResult(prepared.session, prepared.message, reply, refusal.code)
 
 

@@ -20,13 +20,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, PairingCodeKind, PairingRequest
+from accounts.realtime import guardian_group
 from accounts.selectors import consent_get_for_child
 from accounts.services import pairing_requests
 from accounts.services.consent import consent_withdraw
 from accounts.services.devices import CODE_ALPHABET, device_revoke
 from accounts.services.pairing_budget import pairing_budget_spend
 from accounts.tasks import purge_expired_credentials
-from conversations.services.alerts import guardian_group
 from happy_partner.errors import ApplicationError
 from tests.factories import PASSWORD, bearer, login, make_child, make_co_guardian, make_parent
 
@@ -400,7 +400,7 @@ def test_a_failing_channel_layer_does_not_undo_the_pairing(family, django_captur
         async def group_send(self, group, message):
             raise ConnectionError("channel layer down")
 
-    monkeypatch.setattr("accounts.services.devices.get_channel_layer", lambda: Broken())
+    monkeypatch.setattr("accounts.realtime.get_channel_layer", lambda: Broken())
     with django_capture_on_commit_callbacks(execute=True):
         response = _pair(code, ip="198.51.100.1")
     assert response.status_code == 201

@@ -17,10 +17,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
 
+from accounts.realtime import guardian_group
 from accounts.services.controls import controls_update
 from conversations.models import SafetyEvent
 from conversations.services import notifications
-from conversations.services.alerts import REDELIVERY_WINDOW, guardian_group, safety_alerts_redeliver
+from conversations.services.alerts import REDELIVERY_WINDOW, safety_alerts_redeliver
 from conversations.tasks import redeliver_safety_alerts
 from happy_partner.celery import app as celery_app
 from tests.factories import Cast

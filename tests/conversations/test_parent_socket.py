@@ -5,6 +5,7 @@ the re-check on every event."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import User
-from conversations.models import SafetyEvent
-from conversations.services.alerts import guardian_group
+from accounts.models import Device, User
+from accounts.realtime import guardian_group
+from conversations.models import SafetyEvent, UsageDay
 from happy_partner.asgi import application
 from tests.factories import bearer, login, make_child, make_parent, pair_device
 
@@ -143,3 +144,43 @@ async def test_every_event_is_rechecked_against_the_database():
     await layer.group_send(guardian_group(parent.pk), alert)
     assert await socket.receive_nothing(timeout=0.3)  # an account switched off hears nothing more
     await socket.disconnect()
+
+
+async def test_the_parent_socket_hears_presence_limits_and_devices():
+    parent, client, device = await sync_to_async(_family)("events.socket@example.com")
+    child_id, device_id = await sync_to_async(
+        lambda: (parent.guardianships.get().child_id, Device.objects.get(child__guardianships__guardian=parent).pk)
+    )()
+    socket, connected = await _open(f"{PATH}?ticket={await sync_to_async(_ticket)(client)}")
+    assert connected
+    try:
+        chat = WebsocketCommunicator(application, f"/ws/v1/chat/?ticket={await sync_to_async(_ticket)(device)}")
+        assert (await chat.connect(timeout=5))[0]
+        assert await socket.receive_json_from(timeout=5) == {
+            "type": "child.online",
+            "child": child_id,
+            "device": device_id,
+        }
+        await chat.disconnect()
+        assert await socket.receive_json_from(timeout=5) == {
+            "type": "child.offline",
+            "child": child_id,
+            "device": device_id,
+        }
+
+        today = timezone.localtime(timezone.now(), ZoneInfo("Asia/Shanghai")).date()
+        await UsageDay.objects.acreate(child_id=child_id, day=today, seconds=24 * 3600)
+        refused = await sync_to_async(device.post)("/api/v1/chat/", {"text": "再聊一会儿"}, format="json")
+        code = refused.json()["refusal"]
+        assert code in ("daily_limit", "weekly_limit")  # a whole day's use is over both
+        assert await socket.receive_json_from(timeout=5) == {"type": "limit.reached", "child": child_id, "code": code}
+
+        revoked = await sync_to_async(client.post)(f"/api/v1/children/{child_id}/devices/{device_id}/revoke/")
+        assert revoked.status_code == 200
+        assert await socket.receive_json_from(timeout=5) == {
+            "type": "device.revoked",
+            "child": child_id,
+            "device": device_id,
+        }
+    finally:
+        await socket.disconnect()

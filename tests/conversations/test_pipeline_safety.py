@@ -11,9 +11,9 @@ from channels.layers import get_channel_layer
 from django.core import mail
 from rest_framework.test import APIClient
 
+from accounts.realtime import guardian_group
 from accounts.services.controls import controls_update
 from conversations.models import ChatSession, Message, SafetyEvent
-from conversations.services.alerts import guardian_group
 from tests.factories import bearer, login, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
