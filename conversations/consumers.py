@@ -21,7 +21,9 @@ order: ``accepted``, ``agent``, one ``delta`` per checked sentence of the reply,
 stored, never run twice. One message at a time per socket: frames are handled in order, so the next
 waits for the answer to the one before. More than ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a
 ``throttled`` error. The device is re-checked before every message: revoked, the socket closes with
-``4403``.
+``4403``. After a reconnect, ``resume`` (``session``, ``after``: the last message id the app saw)
+answers ``missed`` with that chat's newer messages, oldest first (``more`` when there are over
+``RESUME_LIMIT``).
 """
 
 from __future__ import annotations
@@ -40,9 +42,16 @@ from accounts.principals import ChildPrincipal
 from accounts.realtime import guardian_group, guardians_publish
 from accounts.selectors import guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
-from conversations.api.serializers import ChatSocketMessageSerializer, MessageSafetySerializer
+from conversations.api.serializers import (
+    ChatSocketMessageSerializer,
+    ChatSocketResumeSerializer,
+    MessageSafetySerializer,
+    MessageSerializer,
+)
 from conversations.models import Message
 from conversations.safety import split_sentences
+from conversations.selectors.history import messages_after
+from conversations.selectors.scope import session_get_for_principal
 from conversations.services.pipeline import ChatResult, message_send
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
@@ -53,6 +62,7 @@ logger = logging.getLogger(__name__)
 FLOOD_MESSAGES = 10
 FLOOD_SECONDS = 10.0
 ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
+RESUME_LIMIT = 100  # messages per ``missed`` event; the app resumes again after the last one
 
 
 class ParentEventsConsumer(JsonEventsConsumer):
@@ -143,6 +153,18 @@ def _answer(principal: ChildPrincipal, text: str, session_id: int | None, client
     return _events(result, client_id)
 
 
+def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
+    """The ``missed`` event: the child's chat's messages after ``after_id`` (the child's own chats only)."""
+    session = session_get_for_principal(principal=principal, session_id=session_id)
+    found = messages_after(session_id=session.pk, after_id=after_id, limit=RESUME_LIMIT)
+    return {
+        "type": "missed",
+        "session": session.pk,
+        "messages": MessageSerializer(found[:RESUME_LIMIT], many=True).data,
+        "more": len(found) > RESUME_LIMIT,
+    }
+
+
 def _device_active(device_id: int) -> bool:
     return Device.objects.filter(pk=device_id, revoked_at__isnull=True).exists()
 
@@ -174,10 +196,13 @@ class ChatConsumer(JsonEventsConsumer):
         return {"type": kind, "child": self.principal.child_id, "device": self.principal.device.pk}
 
     async def receive_json(self, content, **kwargs):
+        if self.principal is None:
+            return
+        if content.get("type") == "resume":
+            await self._resume(content)
+            return
         if content.get("type") != "message":
             await super().receive_json(content, **kwargs)
-            return
-        if self.principal is None:
             return
         serializer = ChatSocketMessageSerializer(data=content)
         if not serializer.is_valid():
@@ -215,6 +240,21 @@ class ChatConsumer(JsonEventsConsumer):
             return
         for event in events:
             await self.send_json(event)
+
+    async def _resume(self, content: dict[str, Any]) -> None:
+        serializer = ChatSocketResumeSerializer(data=content)
+        if not serializer.is_valid():
+            await self.send_json({"type": "error", **invalid_body(serializer.errors)})
+            return
+        assert self.principal is not None
+        try:
+            event = await database_sync_to_async(_missed)(
+                self.principal, serializer.validated_data["session"], serializer.validated_data["after"]
+            )
+        except ApplicationError as exc:
+            await self.send_json({"type": "error", **error_body(exc.code, exc.message, exc.fields)})
+            return
+        await self.send_json(event)
 
     async def _refuse(self, client_id: str, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
         await self.send_json({"type": "error", "client_id": client_id, **error_body(code, message, fields)})

@@ -258,3 +258,11 @@ class ChatSocketMessageSerializer(serializers.Serializer):
     text = MessageTextField()
     session = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     client_id = serializers.CharField(min_length=1, max_length=64)
+
+
+class ChatSocketResumeSerializer(serializers.Serializer):
+    """A ``resume`` event on the chat socket: what the app missed in a chat after a message it saw."""
+
+    type = serializers.ChoiceField(choices=["resume"])
+    session = serializers.IntegerField(min_value=1, max_value=2**62)
+    after = serializers.IntegerField(min_value=0, max_value=2**62)

@@ -61,6 +61,12 @@ def messages_for_session(*, session_id: int, filters: HistoryFilters) -> QuerySe
     return _filtered(Message.objects.filter(session_id=session_id), filters)
 
 
+def messages_after(*, session_id: int, after_id: int, limit: int) -> list[Message]:
+    """A chat's messages newer than ``after_id``, oldest first, at most ``limit`` + 1 (so the caller
+    knows whether there are more): what a reconnecting app missed."""
+    return list(Message.objects.filter(session_id=session_id, id__gt=after_id).order_by("id")[: limit + 1])
+
+
 def messages_for_child(
     *, child_id: int, filters: HistoryFilters, visible_sessions_only: bool = True
 ) -> QuerySet[Message]:

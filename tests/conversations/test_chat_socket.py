@@ -192,3 +192,36 @@ async def test_an_unexpected_failure_is_an_error_event_without_details(monkeypat
         assert await socket.receive_json_from(timeout=5) == {"type": "pong"}
     finally:
         await socket.disconnect()
+
+
+async def test_a_reconnecting_app_gets_what_it_missed():
+    device, _parent, _device_id = await sync_to_async(_device)("chat.resume@example.com")
+    other, _other_parent, _other_id = await sync_to_async(_device)("chat.resume.other@example.com")
+    socket = await _socket(device)
+    await socket.send_json_to({"type": "message", "text": "恐龙是怎么灭绝的？", "client_id": "r-1"})
+    first = await _until_done(socket)
+    session = first[0]["session"]
+    await socket.send_json_to({"type": "message", "text": "那鸟是恐龙吗？", "client_id": "r-2", "session": session})
+    second = await _until_done(socket)
+    await socket.disconnect()  # the app saw r-1's question only, then lost the connection
+
+    again = await _socket(device)
+    try:
+        await again.send_json_to({"type": "resume", "session": session, "after": first[0]["message"]})
+        missed = await again.receive_json_from(timeout=5)
+        assert missed["type"] == "missed" and missed["session"] == session and missed["more"] is False
+        ids = [m["id"] for m in missed["messages"]]
+        assert ids == [first[-1]["reply"], second[0]["message"], second[-1]["reply"]]
+        assert missed["messages"][1]["text"] == "那鸟是恐龙吗？" and missed["messages"][1]["role"] == "child"
+        await again.send_json_to({"type": "resume", "session": session, "after": second[-1]["reply"]})
+        assert (await again.receive_json_from(timeout=5))["messages"] == []
+        await again.send_json_to({"type": "resume", "session": session})
+        assert "after" in (await again.receive_json_from(timeout=5))["error"]["fields"]
+    finally:
+        await again.disconnect()
+    stranger = await _socket(other)
+    try:
+        await stranger.send_json_to({"type": "resume", "session": session, "after": 0})
+        assert (await stranger.receive_json_from(timeout=5))["error"]["code"] == "not_found"
+    finally:
+        await stranger.disconnect()
