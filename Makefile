@@ -25,10 +25,15 @@ var/secret_key:
 
 setup: $(STAMP) $(MO) var/secret_key
 
+# Without Redis there is no channel layer shared between processes, so HTTP and WebSockets are served
+# by one ASGI process (Procfile.embedded): an alert raised by an HTTP request reaches the parent
+# sockets of the same process. With REDIS_URL, the production shape: gunicorn + uvicorn (Procfile).
+PROCFILE = $(if $(REDIS_URL),Procfile,Procfile.embedded)
+
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-prefix -f Procfile start || true
+	DEBUG=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-prefix -f $(PROCFILE) start || true
 
 test: setup
 	$(TEST_ENV) $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)

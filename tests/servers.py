@@ -1,6 +1,6 @@
 """Real server processes for tests: the Procfile's own commands on free local ports.
 
-Shared by the serving, server-log and outage tests, so each starts ``web`` and ``realtime`` exactly
+Shared by the serving, server-log, outage and end-to-end tests, so each starts its processes exactly
 as ``make run`` (honcho) does. Traffic stays on 127.0.0.1.
 """
 
@@ -20,17 +20,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
+def procfile_command(name: str, procfile: str = "Procfile") -> str:
+    for line in (ROOT / procfile).read_text().splitlines():
         if line.startswith(f"{name}:"):
             return line.split(":", 1)[1].strip()
-    raise AssertionError(f"no {name}: line in the Procfile")
+    raise AssertionError(f"no {name}: line in {procfile}")
 
 
-def start_procfile(name: str, *, env: dict[str, str], stdout: IO[str] | int, text: bool = False) -> subprocess.Popen:
-    """The Procfile's ``name`` line in its own process group (stop it with ``os.killpg``)."""
+def start_procfile(
+    name: str, *, env: dict[str, str], stdout: IO[str] | int, text: bool = False, procfile: str = "Procfile"
+) -> subprocess.Popen:
+    """The ``name`` line of ``procfile`` (``Procfile``, or ``Procfile.embedded`` as ``make run`` uses
+    without Redis) in its own process group (stop it with ``os.killpg``)."""
     return subprocess.Popen(  # noqa: S602 - the Procfile's own line, run by a shell as honcho does
-        procfile_command(name),
+        procfile_command(name, procfile),
         shell=True,
         cwd=ROOT,
         env=env,
