@@ -17,11 +17,11 @@ Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``act
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
 one pipeline (``message_send``: gate, safety, agents, storage, alerts), then its events follow in
 order: ``accepted``, ``agent``, one ``delta`` per checked sentence of the reply, ``done`` (or
-``refused`` when the gate said no). A ``client_id`` already answered is answered again from what was
-stored, never run twice. One message at a time per socket: frames are handled in order, so the next
-waits for the answer to the one before. More than ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a
-``throttled`` error. The device is re-checked before every message: revoked, the socket closes with
-``4403``. After a reconnect, ``resume`` (``session``, ``after``: the last message id the app saw)
+``refused`` when the gate said no). A ``client_id`` already answered is answered again from what
+was stored, never run twice. One message at a time per socket: frames are handled in order, so the
+next waits for the answer to the one before. More than ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a
+``throttled`` error. The device is re-checked before every ``message`` and ``resume``: revoked, the
+socket closes with ``4403``. After a reconnect, ``resume`` (``session``, ``after``: the last message id the app saw)
 answers ``missed`` with that chat's newer messages, oldest first (``more`` when there are over
 ``RESUME_LIMIT``).
 """
@@ -198,11 +198,20 @@ class ChatConsumer(JsonEventsConsumer):
     async def receive_json(self, content, **kwargs):
         if self.principal is None:
             return
-        if content.get("type") == "resume":
-            await self._resume(content)
-            return
-        if content.get("type") != "message":
+        if content.get("type") not in ("message", "resume"):
             await super().receive_json(content, **kwargs)
+            return
+        # Everything that reads or writes the child's chats is re-checked against the database.
+        if not await database_sync_to_async(_device_active)(self.principal.device.pk):
+            await self._refuse(
+                content.get("client_id"),
+                "device_revoked",
+                _("This device has been removed by a parent. Ask a parent to pair it again."),
+            )
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if content["type"] == "resume":
+            await self._resume(content)
             return
         serializer = ChatSocketMessageSerializer(data=content)
         if not serializer.is_valid():
@@ -218,14 +227,6 @@ class ChatConsumer(JsonEventsConsumer):
             await self._refuse(data["client_id"], "throttled", _("Too many messages. Slow down a little."))
             return
         self.recent.append(now)
-        if not await database_sync_to_async(_device_active)(self.principal.device.pk):
-            await self._refuse(
-                data["client_id"],
-                "device_revoked",
-                _("This device has been removed by a parent. Ask a parent to pair it again."),
-            )
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
         try:
             events = await database_sync_to_async(_answer)(
                 self.principal, data["text"], data.get("session"), data["client_id"]
@@ -256,5 +257,7 @@ class ChatConsumer(JsonEventsConsumer):
             return
         await self.send_json(event)
 
-    async def _refuse(self, client_id: str, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
+    async def _refuse(
+        self, client_id: str | None, code: str, message: str, fields: dict[str, Any] | None = None
+    ) -> None:
         await self.send_json({"type": "error", "client_id": client_id, **error_body(code, message, fields)})

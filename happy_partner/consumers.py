@@ -35,7 +35,10 @@ class TicketOrOriginValidator:
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") == "websocket" and ticket_of(scope):
-            return await self.app(scope, receive, send)
+            # No origin was checked, so the cookie must not count: drop it before the session
+            # middleware reads it (a foreign page could otherwise add ?ticket= to borrow a session).
+            headers = [(name, value) for name, value in scope.get("headers", []) if name.lower() != b"cookie"]
+            return await self.app({**scope, "headers": headers}, receive, send)
         return await self.origin_checked(scope, receive, send)
 
 

@@ -38,12 +38,12 @@ Negation and intent are the model's to weigh, and its training data decides: "I 
 are answered normally; the emotion agent still comforts a sad child. When the model is unsure the
 other way, recall wins: a negated disclosure that still reaches the self_harm threshold escalates.
 
-Output (a sentence the LLM wrote) is stricter: the model's output thresholds are lower (see
-``model/risk.py``), and any hit of MEDIUM or more, any hit in an
+Output (a sentence the LLM wrote) is stricter for the lexicon: any hit of MEDIUM or more, any hit in an
 always-blocked category and any parent's blocked word → BLOCK; a LOW hit → BLOCK at high
-sensitivity, else ALLOW. There is no REDIRECT or ESCALATE for output (the child disclosed nothing;
-the sentence is simply not shown and the pipeline substitutes a safe reply). Personal information in
-output → MASK.
+sensitivity, else ALLOW. The model's output thresholds are calibrated on the companion's own
+sentences (``model/risk.py``; half a log-odd looser than for input, as measured). There is no
+REDIRECT or ESCALATE for output (the child disclosed nothing; the sentence is simply not shown and
+the pipeline substitutes a safe reply). Personal information in output → MASK.
 
 Sensitivity moves thresholds only; it never unblocks an always-blocked category. ``masked_text`` is
 always the original text with personal information masked (never the normalised form). Severity in
@@ -70,7 +70,7 @@ from .pii import find_pii, mask_pii
 from .types import Action, Category, Layer, Match, PiiHit, Severity, Verdict
 
 if TYPE_CHECKING:
-    from .model.risk import RiskModel
+    from .model.risk import Assessment, RiskModel
 
 __all__ = [
     "ALWAYS_BLOCKED",
@@ -156,6 +156,23 @@ def _blocked_matches(normalized: str, blocked_words: Iterable[str]) -> list[Matc
     return found
 
 
+def _assess(
+    model: RiskModel, masked: str, normalized: str, context: Sequence[str], direction: str
+) -> Assessment | None:
+    """The model's view, or None when it failed: the lexicon's verdict then stands alone (a crisis the
+    lexicon escalates must not become a bare block because a model broke). Logs the error type only.
+    The semantic tier reads the masked text: an embeddings server never sees a phone number."""
+    try:
+        if direction == "out":
+            return model.assess(masked, normalized=normalized, thresholds=model.output_thresholds, semantic=False)
+        if context:
+            return model.assess_conversation([*context, masked], normalize=normalize, normalized=normalized)
+        return model.assess(masked, normalized=normalized)
+    except Exception as exc:
+        logger.error("risk model failed (%s, direction=%s); the lexicon decides alone", type(exc).__name__, direction)
+        return None
+
+
 def check_text(
     text: str,
     *,
@@ -185,17 +202,12 @@ def check_text(
     masked = mask_pii(text, pii) if pii else text
     scores: dict[Category, float] = {}
     if model is not None and normalized.strip():
-        # The semantic tier reads the masked text: an embeddings server never sees a phone number.
-        if direction == "out":
-            assessment = model.assess(masked, normalized=normalized, thresholds=model.output_thresholds, semantic=False)
-        elif context:
-            assessment = model.assess_conversation([*context, masked], normalize=normalize, normalized=normalized)
-        else:
-            assessment = model.assess(masked, normalized=normalized)
-        scores = assessment.risk.scores
-        if assessment.found:
-            hits.extend((c, MODEL_SEVERITY[c]) for c in assessment.found)
-            layers.extend(assessment.risk.layers)
+        assessment = _assess(model, masked, normalized, context, direction)
+        if assessment is not None:
+            scores = assessment.risk.scores
+            if assessment.found:
+                hits.extend((c, MODEL_SEVERITY[c]) for c in assessment.found)
+                layers.extend(assessment.risk.layers)
 
     if not hits and not pii:
         return Verdict(action=Action.ALLOW, severity=Severity.NONE, masked_text=text, scores=scores)

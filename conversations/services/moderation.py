@@ -70,7 +70,7 @@ def safety_event_review(
     event.review_note = note.strip()
     event.review_mark = mark.value if mark else ""
     event.review_categories = sorted(set(categories)) if mark is ReviewMark.MISSED else []
-    event.full_clean(exclude=["child", "message", "reviewed_by"])
+    event.clean()  # the review fields only: a fail-closed event has no categories, and is reviewable
     event.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "review_mark", "review_categories"])
     logger.info("safety event reviewed event_id=%s by user_id=%s", event.pk, actor.pk)
     return event

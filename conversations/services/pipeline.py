@@ -295,11 +295,19 @@ def _recent_rows(session: ChatSession) -> list[tuple[Any, ...]]:
 
 def _earlier_child_turns(rows: list[tuple[Any, ...]], model: RiskModel | None) -> list[str]:
     """The child's previous messages in this chat, oldest first, as many as the model's conversation
-    window needs. Flagged ones count too: risk that builds over turns is the point."""
+    window needs, back to the last one that was flagged (not included): a risk already caught was
+    answered and alerted once; carried along, it would escalate every harmless message after it."""
     if model is None or model.calibration.window < 2:
         return []
-    turns = [row[1] for row in rows if row[0] == MessageRole.CHILD and row[1]]
-    return list(reversed(turns[: model.calibration.window - 1]))
+    turns: list[str] = []
+    for role, text, _agent, _refusal, action in rows:
+        if role != MessageRole.CHILD:
+            continue
+        if action in FLAGGED_ACTIONS or len(turns) == model.calibration.window - 1:
+            break
+        if text:
+            turns.append(text)
+    return list(reversed(turns))
 
 
 def _context(

@@ -138,11 +138,15 @@ async def test_bad_frames_and_floods_get_error_events_and_the_socket_stays_open(
         await socket.disconnect()
 
 
-async def test_a_revoked_device_is_stopped_at_its_next_message():
+@pytest.mark.parametrize(
+    "frame",
+    [{"type": "message", "text": "你好", "client_id": "late"}, {"type": "resume", "session": 1, "after": 0}],
+)
+async def test_a_revoked_device_is_stopped_at_its_next_frame(frame):
     device, _parent, device_id = await sync_to_async(_device)("chat.revoked@example.com")
     socket = await _socket(device)
     await Device.objects.filter(pk=device_id).aupdate(revoked_at=timezone.now())
-    await socket.send_json_to({"type": "message", "text": "你好", "client_id": "late"})
+    await socket.send_json_to(frame)
     assert (await socket.receive_json_from(timeout=5))["error"]["code"] == "device_revoked"
     assert (await socket.receive_output(timeout=5))["code"] == 4403
     assert not await Message.objects.aexists()

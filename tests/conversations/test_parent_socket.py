@@ -122,6 +122,11 @@ async def test_the_dashboard_session_needs_an_allowed_origin():
     assert not connected  # refused at the handshake
     anonymous, _ = await _open(PATH, [(b"origin", b"http://127.0.0.1")])
     assert await _closed_with(anonymous) == 4401
+    # A foreign page cannot skip the origin check with a made-up ticket and ride the cookie.
+    borrowed, connected = await _open(
+        f"{PATH}?ticket=made-up", [(b"origin", b"http://evil.example"), (b"cookie", cookie)]
+    )
+    assert connected and await _closed_with(borrowed) == 4401
 
 
 async def test_every_event_is_rechecked_against_the_database():

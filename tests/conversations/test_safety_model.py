@@ -218,3 +218,36 @@ def test_the_training_command_writes_weights_it_then_reproduces(tmp_path, monkey
     log = io.StringIO()
     call_command("train_safety_model", cold=str(cold), check=True, stdout=log)
     assert "reproduced exactly" in log.getvalue()
+
+
+def test_a_partial_embedding_may_raise_a_score_but_never_lower_it(fast_only):
+    """Past EMBED_MAX_CHARS only part of a text is embedded: a head sure it is harmless must not pull
+    the fast tier's score of the whole text down."""
+    from conversations.safety.model.risk import EMBED_MAX_CHARS
+
+    model = _model_with(_FixedEmbedder(), fast_only, band=(0.0, 1.01))
+    assert model.semantic is not None
+    model.semantic._coef[:] = -10.0  # the head is sure: nothing risky anywhere
+    long = "我们今天去公园玩了，天气很好。" * 20 + "我想割腕"
+    assert len(long) > EMBED_MAX_CHARS
+    fast = fast_only.assess(long, normalized=normalize(long)).risk.scores
+    blended = model.assess(long, normalized=normalize(long)).risk.scores
+    assert all(blended[c] >= fast[c] - 1e-3 for c in MODEL_CATEGORIES)
+    short = "hello there"
+    assert (
+        model.assess(short, normalized=short).risk.scores[Category.SELF_HARM]
+        < (fast_only.assess(short, normalized=short).risk.scores[Category.SELF_HARM])
+    )  # a whole embedding may lower it
+
+
+def test_a_failing_model_leaves_the_lexicons_verdict_standing(fast_only, caplog):
+    from conversations.safety import check_text_safe, default_lexicon
+
+    class Broken(RiskModel):
+        def assess(self, *args, **kwargs):
+            raise MemoryError("engine out of memory 我想自杀")
+
+    broken = Broken(fast=fast_only.fast, calibration=fast_only.calibration)
+    verdict = check_text_safe("我想自杀", lexicon=default_lexicon(), model=broken)
+    assert verdict.action == "escalate" and verdict.categories[0] == Category.SELF_HARM and verdict.scores == {}
+    assert "MemoryError" in caplog.text and "我想自杀" not in caplog.text

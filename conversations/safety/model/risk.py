@@ -22,8 +22,10 @@ the model reads the companion's register as riskier than it is). It is scored by
 (``semantic=False``): a reply is cut into sentences and embedding each would cost tens of
 milliseconds apiece.
 
-Only the first ``EMBED_MAX_CHARS`` characters are embedded: the embedding's cost grows with length
-(~0.5 s for 2,000 characters), while the fast tier reads the whole text whatever its length.
+Only ``EMBED_MAX_CHARS`` characters are embedded (a message's first, a conversation window's last,
+where its newest turn is): the embedding's cost grows with length (~0.5 s for 2,000 characters),
+while the fast tier reads the whole text. A partial embedding may raise a category's score, never
+lower it below the fast tier's.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ class RiskModel:
         return dict(zip(MODEL_CATEGORIES, lowered, strict=True))
 
     def _scores(
-        self, text: str, normalized: str, semantic: bool = True
+        self, text: str, normalized: str, semantic: bool = True, tail: bool = False
     ) -> tuple[dict[Category, float], list[Layer], np.ndarray | None, bool]:
         fast = self.fast.logits(normalized)  # the gate is folded in already
         scores = dict(zip(MODEL_CATEGORIES, sigmoid(fast).tolist(), strict=True))
@@ -167,13 +169,15 @@ class RiskModel:
         failed = False
         if semantic and self.semantic is not None and self.embedder is not None and self.unsure(scores):
             try:
-                embedding = self.embedder.embed([text[:EMBED_MAX_CHARS]])[0]
+                embedding = self.embedder.embed([text[-EMBED_MAX_CHARS:] if tail else text[:EMBED_MAX_CHARS]])[0]
             except EmbeddingError as exc:
                 failed = True
                 logger.warning("semantic tier unavailable (%s); fast tier alone", exc)
             else:
                 w = self.calibration.semantic_weight
                 mixed = (1 - w) * fast + w * category_logits(self.semantic.logits(embedding))
+                if len(text) > EMBED_MAX_CHARS:  # the embedding saw a part: it may raise a score, not lower it
+                    mixed = np.maximum(mixed, fast)
                 scores = dict(zip(MODEL_CATEGORIES, sigmoid(mixed).tolist(), strict=True))
                 layers.append(Layer.SEMANTIC)
         return scores, layers, embedding, failed
@@ -225,7 +229,7 @@ class RiskModel:
         recent = list(turns[-self.calibration.window :])
         if len(recent) > 1:
             joined = window_text(recent)
-            window_scores, window_layers, _emb, window_failed = self._scores(joined, normalize(joined))
+            window_scores, window_layers, _emb, window_failed = self._scores(joined, normalize(joined), tail=True)
             lowered = offset(np.asarray([window_scores[c] for c in MODEL_CATEGORIES]), self.calibration.window_offset)
             limits = thresholds or self.calibration.thresholds
             raised = False
