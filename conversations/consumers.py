@@ -15,15 +15,16 @@ Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``act
 ``code``: the gate refused a message for a time limit), ``pong``, ``error``. Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
-one pipeline (``message_send``: gate, safety, agents, storage, alerts), then its events follow in
-order: ``accepted``, ``agent``, one ``delta`` per checked sentence of the reply, ``done`` (or
-``refused`` when the gate said no). A ``client_id`` already answered is answered again from what
-was stored, never run twice. One message at a time per socket: frames are handled in order, so the
-next waits for the answer to the one before. More than ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a
-``throttled`` error. The device is re-checked before every ``message`` and ``resume``: revoked, the
-socket closes with ``4403``. After a reconnect, ``resume`` (``session``, ``after``: the last message id the app saw)
-answers ``missed`` with that chat's newer messages, oldest first (``more`` when there are over
-``RESUME_LIMIT``).
+one pipeline in its phases (``turn_begin``, ``turn_reply_stream``, ``turn_finish``: the same gate,
+safety, agents, storage and alerts as REST), its events in order: ``accepted``, ``agent``, one
+``delta`` per sentence as soon as it passed the output check (an LLM's stream is checked sentence by
+sentence as it arrives), ``done`` (or ``refused`` when the gate said no). A ``client_id`` already
+answered is answered again from what was stored, never run twice. One message at a time per socket:
+frames are handled in order, so the next waits for the answer to the one before. More than
+``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a ``throttled`` error. The device is re-checked before
+every ``message`` and ``resume``: revoked, the socket closes with ``4403``. After a reconnect,
+``resume`` (``session``, ``after``: the last message id the app saw) answers ``missed`` with that
+chat's newer messages, oldest first (``more`` when there are over ``RESUME_LIMIT``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from conversations.models import Message
 from conversations.safety import split_sentences
 from conversations.selectors.history import messages_after
 from conversations.selectors.scope import session_get_for_principal
-from conversations.services.pipeline import ChatResult, message_send
+from conversations.services.pipeline import ChatResult, turn_begin, turn_finish, turn_reply_stream
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
 from happy_partner.errors import ApplicationError
@@ -133,24 +134,31 @@ def _events(result: ChatResult, client_id: str, *, replayed: bool = False) -> li
     return events
 
 
-def _answer(principal: ChildPrincipal, text: str, session_id: int | None, client_id: str) -> list[dict[str, Any]]:
-    """Run one message through the pipeline (or find it answered already): its events, in order."""
-    key = _answered_key(principal.device.pk, client_id)
+def _replayed(principal: ChildPrincipal, client_id: str) -> list[dict[str, Any]] | None:
+    """The events of a ``client_id`` this device already had answered, or None."""
     try:
-        stored = cache.get(key)
+        stored = cache.get(_answered_key(principal.device.pk, client_id))
     except Exception:  # the cache is down: answer (a resent client_id may then be answered twice)
-        stored = None
-    if stored is not None:
-        message = Message.objects.select_related("session").filter(pk=stored["message"]).first()
-        reply = Message.objects.filter(pk=stored["reply"]).first()
-        if message is not None and reply is not None:
-            result = ChatResult(message.session, message, reply, stored["refusal"])
-            return _events(result, client_id, replayed=True)
-    result = message_send(actor=principal, child_id=principal.child_id, text=text, session_id=session_id)
-    cache.set(
-        key, {"message": result.message.pk, "reply": result.reply.pk, "refusal": result.refusal}, ANSWERED_SECONDS
-    )
-    return _events(result, client_id)
+        return None
+    if stored is None:
+        return None
+    message = Message.objects.select_related("session").filter(pk=stored["message"]).first()
+    reply = Message.objects.filter(pk=stored["reply"]).first()
+    if message is None or reply is None:
+        return None
+    return _events(ChatResult(message.session, message, reply, stored["refusal"]), client_id, replayed=True)
+
+
+def _remember_answered(principal: ChildPrincipal, client_id: str, result: ChatResult) -> None:
+    answered = {"message": result.message.pk, "reply": result.reply.pk, "refusal": result.refusal}
+    try:
+        cache.set(_answered_key(principal.device.pk, client_id), answered, ANSWERED_SECONDS)
+    except Exception:
+        logger.warning("chat socket: the cache is down, client_id not remembered device_id=%s", principal.device.pk)
+
+
+def _done(result: ChatResult, client_id: str) -> dict[str, Any]:
+    return _events(result, client_id)[-1]
 
 
 def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
@@ -228,19 +236,47 @@ class ChatConsumer(JsonEventsConsumer):
             return
         self.recent.append(now)
         try:
-            events = await database_sync_to_async(_answer)(
-                self.principal, data["text"], data.get("session"), data["client_id"]
-            )
+            await self._answer(data["text"], data.get("session"), data["client_id"])
         except ApplicationError as exc:
             await self._refuse(data["client_id"], exc.code, exc.message, exc.fields)
-            return
         except Exception as exc:
             logger.error("chat socket message failed (%s) device_id=%s", type(exc).__name__, self.principal.device.pk)
             sorry = _("Something went wrong on our side. Please try again.")
             await self._refuse(data["client_id"], "internal_error", sorry)
+
+    async def _answer(self, text: str, session_id: int | None, client_id: str) -> None:
+        """The pipeline's phases, each sentence sent as soon as it passed the output check."""
+        principal = self.principal
+        assert principal is not None
+        replayed = await database_sync_to_async(_replayed)(principal, client_id)
+        if replayed is not None:
+            for event in replayed:
+                await self.send_json(event)
             return
-        for event in events:
-            await self.send_json(event)
+        turn = await database_sync_to_async(turn_begin)(
+            actor=principal, child_id=principal.child_id, text=text, session_id=session_id
+        )
+        if turn.finished is not None:  # refused by the gate, or unsafe input answered with care
+            result = turn.finished
+            for event in _events(result, client_id):
+                await self.send_json(event)
+            await database_sync_to_async(_remember_answered)(principal, client_id, result)
+            return
+        await self.send_json(
+            {"type": "accepted", "client_id": client_id, "message": turn.message.pk, "session": turn.session.pk}
+        )
+        sentences = turn_reply_stream(turn)
+        first = True
+        while (sentence := await database_sync_to_async(next)(sentences, None)) is not None:
+            if first:  # the agent is known once the stream started (an LLM may re-route the message)
+                assert turn.decision is not None
+                agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
+                await self.send_json({"type": "agent", "client_id": client_id, **agent})
+                first = False
+            await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
+        result = await database_sync_to_async(turn_finish)(turn)
+        await database_sync_to_async(_remember_answered)(principal, client_id, result)
+        await self.send_json(await database_sync_to_async(_done)(result, client_id))
 
     async def _resume(self, content: dict[str, Any]) -> None:
         serializer = ChatSocketResumeSerializer(data=content)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,8 +49,8 @@ from conversations.agents.types import (
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent, UsageDay
 from conversations.models.messages import FLAGGED_ACTIONS, RefusalCode
 from conversations.providers.base import ProviderError
-from conversations.providers.registry import BUILTIN, Answer, complete_with_fallback, get_provider
-from conversations.safety import Lexicon, check_text_safe, safety_reply, split_sentences
+from conversations.providers.registry import BUILTIN, BUILTIN_FALLBACK, Answer, complete_with_fallback, get_provider
+from conversations.safety import Lexicon, check_text_safe, safety_reply, split_complete, split_sentences
 from conversations.safety.model.risk import RiskModel
 from conversations.safety.types import EMOTIONAL_DISTRESS, Action, Severity, Verdict
 from conversations.search import search_tokens
@@ -98,7 +99,10 @@ class ChatResult:
 
 
 @dataclass
-class _Prepared:
+class ChatTurn:
+    """One turn between its phases (``turn_begin`` → ``turn_reply_stream`` → ``turn_finish``, or
+    ``message_send`` for all three): what phase 1 stored and decided, carried to the next phases."""
+
     session: ChatSession
     message: Message
     verdict: Verdict
@@ -111,6 +115,8 @@ class _Prepared:
     # What this turn changes on the session row, written by one UPDATE in _save_session.
     session_changes: dict[str, Any] = dataclasses.field(default_factory=dict)
     session_messages: int = 0
+    # Set by turn_reply_stream: what the child was shown (checked), and how it was produced.
+    streamed: tuple[AgentReply, Answer, str, Verdict | None] | None = None
 
 
 def message_send(
@@ -160,7 +166,7 @@ def _memories_still_allowed(child_id: int) -> bool:
     )
 
 
-def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, Answer]:
+def _reply(prepared: ChatTurn, *, classify: bool) -> tuple[AgentReply, Answer]:
     """The reply, and where it came from: the whole turn's latency and LLM tokens (classifier included)."""
     assert prepared.ctx is not None and prepared.decision is not None
     started = time.perf_counter()
@@ -176,7 +182,7 @@ def _reply(prepared: _Prepared, *, classify: bool) -> tuple[AgentReply, Answer]:
     )
 
 
-def _save_session(prepared: _Prepared) -> None:
+def _save_session(prepared: ChatTurn) -> None:
     """One UPDATE for everything the turn changed on the session. The count is relative, so a
     concurrent turn's reply stored between the phases of an LLM turn is never lost."""
     if prepared.session_messages or prepared.session_changes:
@@ -193,7 +199,7 @@ def _save_session(prepared: _Prepared) -> None:
 # --- phase 1 -------------------------------------------------------------------------------------
 def _receive(
     snapshot: ChildSnapshot, actor: Actor, text: str, session_id: int | None, force_agent: AgentName | None
-) -> _Prepared:
+) -> ChatTurn:
     now = timezone.now()
     session, usage = _locked_session(snapshot, actor, session_id, now)
     refusal = gate_check(
@@ -239,7 +245,7 @@ def _receive(
         search_tokens=" ".join(search_tokens(masked)),
         created_at=now,
     )
-    prepared = _Prepared(session, message, verdict, lexicon, model, ctx, decision, memories_allowed)
+    prepared = ChatTurn(session, message, verdict, lexicon, model, ctx, decision, memories_allowed)
     _account(snapshot, prepared, now, counted=refusal is None)
     # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
     # caring reply, and the guardians are still told.
@@ -348,7 +354,7 @@ def _context(
     )
 
 
-def _account(snapshot: ChildSnapshot, prepared: _Prepared, now: datetime, *, counted: bool) -> None:
+def _account(snapshot: ChildSnapshot, prepared: ChatTurn, now: datetime, *, counted: bool) -> None:
     """Session counters, title, and (unless refused) activity time towards the limits. The session
     row is locked, so the absolute values computed here are right; _save_session writes them."""
     session, changes = prepared.session, prepared.session_changes
@@ -363,12 +369,12 @@ def _account(snapshot: ChildSnapshot, prepared: _Prepared, now: datetime, *, cou
     _count_message(prepared)
 
 
-def _count_message(prepared: _Prepared) -> None:
+def _count_message(prepared: ChatTurn) -> None:
     prepared.session.message_count += 1
     prepared.session_messages += 1
 
 
-def _store_reply(prepared: _Prepared, text: str, agent: str, **fields: Any) -> Message:
+def _store_reply(prepared: ChatTurn, text: str, agent: str, **fields: Any) -> Message:
     reply = Message.objects.create(
         session=prepared.session,
         child_id=prepared.message.child_id,
@@ -383,7 +389,7 @@ def _store_reply(prepared: _Prepared, text: str, agent: str, **fields: Any) -> M
     return reply
 
 
-def _finish_refused(snapshot: ChildSnapshot, prepared: _Prepared, refusal: Refusal) -> ChatResult:
+def _finish_refused(snapshot: ChildSnapshot, prepared: ChatTurn, refusal: Refusal) -> ChatResult:
     reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
     logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
     if refusal.code in LIMIT_CODES:
@@ -392,7 +398,7 @@ def _finish_refused(snapshot: ChildSnapshot, prepared: _Prepared, refusal: Refus
     return ChatResult(prepared.session, prepared.message, reply, refusal.code)
 
 
-def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: _Prepared) -> ChatResult:
+def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: ChatTurn) -> ChatResult:
     verdict = prepared.verdict
     text = safety_reply(verdict, language=snapshot.language, age_band=snapshot.age_band)
     reply = _store_reply(prepared, text, AgentName.SAFETY.value)
@@ -468,7 +474,7 @@ def _compose(ctx: AgentContext, decision: RouteDecision) -> tuple[AgentReply, An
 # --- phase 3 -------------------------------------------------------------------------------------
 def _deliver(
     snapshot: ChildSnapshot,
-    prepared: _Prepared,
+    prepared: ChatTurn,
     reply: AgentReply,
     answer: Answer,
 ) -> ChatResult:
@@ -477,9 +483,11 @@ def _deliver(
         rerouted = {"agent": prepared.decision.agent.value, "subject": prepared.decision.subject or ""}
         Message.objects.filter(pk=prepared.message.pk).update(**rerouted)
         _set_fields(prepared.message, rerouted)
-    output_model = prepared.model if settings.SAFETY_MODEL_OUTPUT else None
-    text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon, output_model)
-    if prepared.verdict.action is Action.MASK and out_verdict is None:
+    if prepared.streamed is not None:  # checked sentence by sentence as it was shown
+        text, out_verdict = prepared.streamed[2], prepared.streamed[3]
+    else:
+        text, out_verdict = _moderate_output(snapshot, reply.text, prepared.lexicon, _output_model(prepared))
+    if prepared.verdict.action is Action.MASK and out_verdict is None and prepared.streamed is None:
         # Answered, with a gentle reminder that phone numbers and addresses stay private.
         reminder = safety_reply(prepared.verdict, language=snapshot.language, age_band=snapshot.age_band)
         text = f"{reminder}\n{text}"
@@ -520,23 +528,31 @@ def _moderate_output(
 ) -> tuple[str, Verdict | None]:
     """Each sentence is checked before the child sees any of it. Personal information is masked;
     any other hit replaces the whole reply with a safe one (and is recorded as an event)."""
-    c = snapshot.controls
     moderated = text
     for sentence in split_sentences(text) or [text]:
-        verdict = check_text_safe(
-            sentence,
-            lexicon=lexicon,
-            model=model,
-            sensitivity=c.safety_sensitivity,
-            blocked_words=c.blocked_words,
-            direction="out",
-        )
+        verdict = _check_sentence(snapshot, sentence, lexicon, model)
         if verdict.action is Action.MASK:
             moderated = moderated.replace(sentence, verdict.masked_text, 1)
         elif verdict.action is not Action.ALLOW:
             fallback = dataclasses.replace(verdict, action=Action.BLOCK)
             return safety_reply(fallback, language=snapshot.language, age_band=snapshot.age_band), verdict
     return moderated, None
+
+
+def _output_model(turn: ChatTurn) -> RiskModel | None:
+    return turn.model if settings.SAFETY_MODEL_OUTPUT else None
+
+
+def _check_sentence(snapshot: ChildSnapshot, sentence: str, lexicon: Lexicon, model: RiskModel | None) -> Verdict:
+    c = snapshot.controls
+    return check_text_safe(
+        sentence,
+        lexicon=lexicon,
+        model=model,
+        sensitivity=c.safety_sensitivity,
+        blocked_words=c.blocked_words,
+        direction="out",
+    )
 
 
 def _remember(snapshot: ChildSnapshot, message: Message, reply: AgentReply) -> None:
@@ -577,3 +593,117 @@ def _set_fields(message: Message, fields: dict[str, Any]) -> None:
     """Keep the in-memory row what an UPDATE just made the stored one: the answer is rendered from it."""
     for name, value in fields.items():
         setattr(message, name, value)
+
+
+# --- the phases, for entries that stream (the chat socket) -----------------------------------------
+def turn_begin(*, actor: Actor, child_id: int, text: str, session_id: int | None = None) -> ChatTurn:
+    """Phase 1, in its own transaction: gate, input safety, route, context, the child's message stored.
+    When the turn ends here (refused, or unsafe input answered with care) ``turn.finished`` holds it."""
+    if isinstance(actor, ChildPrincipal) and actor.child_id != child_id:
+        raise not_found(_("No such child."))
+    snapshot = child_snapshot(child_id=child_id)
+    with transaction.atomic():
+        turn = _receive(snapshot, actor, text, session_id, None)
+        _save_session(turn)
+    return turn
+
+
+def turn_reply_stream(turn: ChatTurn) -> Iterator[str]:
+    """Phase 2, no transaction open: the reply as checked sentences, each released only after the
+    output check. With an LLM its stream is buffered to sentence boundaries (``split_complete``); a
+    sentence that fails the check stops the stream and a safe ending replaces the rest (what was
+    already shown cannot be taken back). An LLM that fails before its first sentence is replaced by
+    the builtin reply; after it, the child keeps what was said. ``turn_finish`` stores what was shown."""
+    if turn.finished is not None or turn.ctx is None or turn.decision is None:
+        raise ValueError("this turn has no reply to stream")
+    snapshot = child_snapshot(child_id=turn.message.child_id)
+    started = time.perf_counter()
+    ctx = turn.ctx
+    decision, classifier_tokens = _classify(ctx, turn.decision)
+    turn.decision = decision
+    builtin = respond(ctx, decision)
+    provider = get_provider()
+    model = _output_model(turn)
+    shown: list[str] = []
+    blocked: Verdict | None = None
+    source = BUILTIN if provider is None else provider.name
+
+    def release(sentence: str) -> str | None:
+        nonlocal blocked
+        verdict = _check_sentence(snapshot, sentence, turn.lexicon, model)
+        if verdict.action in (Action.ALLOW, Action.MASK):
+            return verdict.masked_text
+        blocked = dataclasses.replace(verdict, action=Action.BLOCK)
+        return None
+
+    def sentences() -> Iterator[str]:
+        nonlocal source
+        if provider is None:
+            yield from split_sentences(builtin.text) or [builtin.text]
+            return
+        temperature, max_tokens = AGENT_PARAMS[decision.agent]
+        buffer = ""
+        try:
+            prompt = build_messages(ctx, decision)
+            for piece in provider.stream(prompt, temperature=temperature, max_tokens=max_tokens):
+                buffer += piece
+                complete, buffer = split_complete(buffer)
+                yield from complete
+            yield from split_sentences(buffer)
+        except ProviderError as exc:
+            logger.warning(
+                "llm stream failed (%s) child_id=%s shown=%s", type(exc).__name__, turn.message.child_id, len(shown)
+            )
+            if not shown:
+                source = BUILTIN_FALLBACK
+                yield from split_sentences(builtin.text) or [builtin.text]
+
+    if turn.verdict.action is Action.MASK:
+        # Answered, with a gentle reminder first that phone numbers and addresses stay private.
+        reminder = safety_reply(turn.verdict, language=snapshot.language, age_band=snapshot.age_band)
+        shown.append(reminder)
+        yield reminder
+    for sentence in sentences():
+        released = release(sentence)
+        if released is None:
+            assert blocked is not None
+            ending = safety_reply(blocked, language=snapshot.language, age_band=snapshot.age_band)
+            shown.append(ending)
+            yield ending
+            break
+        shown.append(released)
+        yield released
+    answer = Answer(
+        "",
+        source,
+        int((time.perf_counter() - started) * 1000),
+        prompt_tokens=classifier_tokens[0],
+        completion_tokens=classifier_tokens[1],
+    )
+    turn.streamed = (builtin, answer, _join(shown), blocked)
+
+
+def turn_finish(turn: ChatTurn) -> ChatResult:
+    """Phase 3, in its own transaction: the reply as shown stored, memories, events, the session."""
+    if turn.finished is not None:
+        return turn.finished
+    if turn.streamed is None:
+        raise ValueError("stream the reply first")
+    snapshot = child_snapshot(child_id=turn.message.child_id)
+    reply, answer, _text, _verdict = turn.streamed
+    with transaction.atomic():
+        if turn.memories_allowed:
+            turn.memories_allowed = _memories_still_allowed(snapshot.child_id)
+        result = _deliver(snapshot, turn, reply, answer)
+        _save_session(turn)
+    return result
+
+
+def _join(sentences: list[str]) -> str:
+    """Sentences back into one text: Chinese runs on, other scripts get a space."""
+    out = ""
+    for sentence in sentences:
+        if out and not (out[-1] in "。！？；…」』）】》" or "\u4e00" <= out[-1] <= "\u9fff"):
+            out += " "
+        out += sentence
+    return out

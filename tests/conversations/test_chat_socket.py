@@ -186,7 +186,7 @@ async def test_an_unexpected_failure_is_an_error_event_without_details(monkeypat
     def broken(**kwargs):
         raise RuntimeError("the child's words must not reach a log: 我不想活了")
 
-    monkeypatch.setattr(consumers, "message_send", broken)
+    monkeypatch.setattr(consumers, "turn_begin", broken)
     try:
         await socket.send_json_to({"type": "message", "text": "你好", "client_id": "boom"})
         error = await socket.receive_json_from(timeout=5)
@@ -229,3 +229,72 @@ async def test_a_reconnecting_app_gets_what_it_missed():
         assert (await stranger.receive_json_from(timeout=5))["error"]["code"] == "not_found"
     finally:
         await stranger.disconnect()
+
+
+async def _llm(settings, fake_openai, **mode):
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = fake_openai.base_url
+    fake_openai.set_mode("normal", **mode)
+
+
+async def test_an_llm_reply_streams_sentence_by_sentence_each_checked(settings, fake_openai):
+    await _llm(
+        settings,
+        fake_openai,
+        text="Dinosaurs lived long ago. A big rock hit the Earth. Then it got very cold.",
+        chunks=["Dinosaurs lived ", "long ago. A big rock ", "hit the Earth. Then it ", "got very cold."],
+    )
+    device, _parent, _device_id = await sync_to_async(_device)("chat.stream@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "why did dinosaurs die out?", "client_id": "s-1"})
+        events = await _until_done(socket)
+        deltas = [e["text"] for e in events if e["type"] == "delta"]
+        assert deltas == ["Dinosaurs lived long ago.", "A big rock hit the Earth.", "Then it got very cold."]
+        reply = await Message.objects.aget(pk=events[-1]["reply"])
+        assert reply.text == " ".join(deltas) and reply.provider != "builtin"
+        assert fake_openai.requests[-1].json["stream"] is True
+    finally:
+        await socket.disconnect()
+
+
+async def test_an_unsafe_sentence_stops_the_stream_and_a_safe_ending_replaces_the_rest(settings, fake_openai):
+    await _llm(
+        settings,
+        fake_openai,
+        text="Science is fun. You can make gunpowder at home by mixing a few things from the kitchen. Try it!",
+        chunks=[
+            "Science is fun. ",
+            "You can make gunpowder at home by mixing a few things ",
+            "from the kitchen. Try it!",
+        ],
+    )
+    device, _parent, _device_id = await sync_to_async(_device)("chat.unsafe.stream@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "tell me a science fact", "client_id": "s-2"})
+        events = await _until_done(socket)
+        deltas = [e["text"] for e in events if e["type"] == "delta"]
+        assert deltas[0] == "Science is fun." and len(deltas) == 2  # shown, then the safe ending
+        assert "gunpowder" not in " ".join(deltas) and "Try it" not in " ".join(deltas)
+        reply = await Message.objects.aget(pk=events[-1]["reply"])
+        assert reply.text.startswith("Science is fun.") and "gunpowder" not in reply.text
+        event = await SafetyEvent.objects.aget(message_id=reply.pk)
+        assert event.direction == "out" and "dangerous" in event.categories
+    finally:
+        await socket.disconnect()
+
+
+async def test_an_llm_that_fails_before_its_first_sentence_is_replaced_by_the_builtin_reply(settings, fake_openai):
+    await _llm(settings, fake_openai, text="unused")
+    fake_openai.set_mode("error_500")
+    device, _parent, _device_id = await sync_to_async(_device)("chat.llm.down@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "3加5等于几？", "client_id": "s-3"})
+        events = await _until_done(socket)
+        assert events[-1]["type"] == "done" and [e for e in events if e["type"] == "delta"]
+        reply = await Message.objects.aget(pk=events[-1]["reply"])
+        assert reply.provider == "builtin-fallback" and "8" in reply.text
+    finally:
+        await socket.disconnect()
