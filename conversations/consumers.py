@@ -34,7 +34,7 @@ import time
 from collections import deque
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -106,6 +106,11 @@ class ParentEventsConsumer(JsonEventsConsumer):
             user_id=self.user_id, child_id=child_id
         ):
             await self.send_json(payload)
+
+
+# The stream waits on an LLM for seconds: it runs in the shared thread pool, not in the one thread that
+# database_sync_to_async gives every consumer of the process (one slow model would stall every socket).
+_next_sentence = DatabaseSyncToAsync(next, thread_sensitive=False)
 
 
 def _answered_key(device_id: int, client_id: str) -> str:
@@ -267,7 +272,7 @@ class ChatConsumer(JsonEventsConsumer):
         )
         sentences = turn_reply_stream(turn)
         first = True
-        while (sentence := await database_sync_to_async(next)(sentences, None)) is not None:
+        while (sentence := await _next_sentence(sentences, None)) is not None:
             if first:  # the agent is known once the stream started (an LLM may re-route the message)
                 assert turn.decision is not None
                 agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
