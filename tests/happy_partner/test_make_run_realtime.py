@@ -134,6 +134,11 @@ def test_with_redis_an_alert_from_the_http_process_reaches_a_socket_of_the_webso
         parent, child, device = _pair(base)
         ticket = _request(base, "POST", "realtime/ticket/", token=parent)["ticket"]  # issued by gunicorn
         with connect(f"{ws}/ws/v1/parent/?ticket={ticket}", open_timeout=10) as parent_socket:  # redeemed by uvicorn
+            # Idle longer than the channel layer's 5-second blocking read: the socket must live on
+            # (with redis-py 8's default read timeout of 5 s its consumer crashed here).
+            time.sleep(6.5)
+            parent_socket.send(json.dumps({"type": "ping"}))
+            assert json.loads(parent_socket.recv(timeout=10)) == {"type": "pong"}
             answer = _request(base, "POST", "chat/", {"text": "我不想活了"}, token=device)  # over HTTP, on gunicorn
             assert answer["safety"]["action"] == "escalate"
             alert = json.loads(parent_socket.recv(timeout=10))
