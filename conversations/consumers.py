@@ -12,7 +12,8 @@ theirs), so a guardian who left or an account switched off stops receiving at on
 Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``action``, ``categories``),
 ``device.paired`` / ``device.revoked`` (``child``, ``device``), ``child.online`` / ``child.offline``
 (a chat socket of the child opened or closed: ``child``, ``device``), ``limit.reached`` (``child``,
-``code``: the gate refused a message for a time limit), ``pong``, ``error``. Events in: ``ping``.
+``code``: the gate refused a message for a time limit; once a day per limit), ``pong``, ``error``.
+Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
 one pipeline in its phases (``turn_begin``, ``turn_reply_stream``, ``turn_finish``: the same gate,

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
@@ -393,9 +394,21 @@ def _finish_refused(snapshot: ChildSnapshot, prepared: ChatTurn, refusal: Refusa
     reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
     logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
     if refusal.code in LIMIT_CODES:
-        event = {"type": "limit.reached", "child": snapshot.child_id, "code": refusal.code}
-        transaction.on_commit(lambda: guardians_publish(child_id=snapshot.child_id, event=event))
+        transaction.on_commit(lambda: _tell_limit_reached(snapshot, refusal.code))
     return ChatResult(prepared.session, prepared.message, reply, refusal.code)
+
+
+def _tell_limit_reached(snapshot: ChildSnapshot, code: str) -> None:
+    """Guardians hear once a day per limit, not once per message a child keeps sending after it
+    (a session limit: once per session's day too). If the cache is down they may hear twice."""
+    day = local_day(timezone.now(), snapshot.controls.time_zone)
+    try:
+        first = cache.add(f"limit-told:{snapshot.child_id}:{code}:{day.isoformat()}", 1, 26 * 3600)
+    except Exception:
+        first = True
+    if first:
+        event = {"type": "limit.reached", "child": snapshot.child_id, "code": code}
+        guardians_publish(child_id=snapshot.child_id, event=event)
 
 
 def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: ChatTurn) -> ChatResult:

@@ -179,6 +179,9 @@ async def test_the_parent_socket_hears_presence_limits_and_devices():
         code = refused.json()["refusal"]
         assert code in ("daily_limit", "weekly_limit")  # a whole day's use is over both
         assert await socket.receive_json_from(timeout=5) == {"type": "limit.reached", "child": child_id, "code": code}
+        again = await sync_to_async(device.post)("/api/v1/chat/", {"text": "就一会儿"}, format="json")
+        assert again.json()["refusal"] == code
+        assert await socket.receive_nothing(timeout=0.3)  # told once a day, not once per message
 
         revoked = await sync_to_async(client.post)(f"/api/v1/children/{child_id}/devices/{device_id}/revoke/")
         assert revoked.status_code == 200
