@@ -121,7 +121,6 @@ def _answered_key(device_id: int, client_id: str) -> str:
 def _events(result: ChatResult, client_id: str, *, replayed: bool = False) -> list[dict[str, Any]]:
     """The events of one answered message, in the order a client shows them."""
     message, reply = result.message, result.reply
-    safety = MessageSafetySerializer(message).data
     events: list[dict[str, Any]] = [
         {"type": "accepted", "client_id": client_id, "message": message.pk, "session": result.session.pk},
     ]
@@ -133,11 +132,19 @@ def _events(result: ChatResult, client_id: str, *, replayed: bool = False) -> li
             {"type": "delta", "client_id": client_id, "text": sentence}
             for sentence in split_sentences(reply.text) or [reply.text]
         )
-    done = {"type": "done", "client_id": client_id, "reply": reply.pk, "safety": safety, "refusal": result.refusal}
+    events.append(_done(result, client_id, replayed=replayed))
+    return events
+
+
+def _done(result: ChatResult, client_id: str, *, replayed: bool = False) -> dict[str, Any]:
+    """The last event of an answered message: the reply's id and the verdict as history shows it.
+    Built from the rows in hand: no query."""
+    safety = MessageSafetySerializer(result.message).data
+    done = {"type": "done", "client_id": client_id, "reply": result.reply.pk, "safety": safety}
+    done["refusal"] = result.refusal
     if replayed:
         done["replayed"] = True
-    events.append(done)
-    return events
+    return done
 
 
 def _replayed(principal: ChildPrincipal, client_id: str) -> list[dict[str, Any]] | None:
@@ -161,10 +168,6 @@ def _remember_answered(principal: ChildPrincipal, client_id: str, result: ChatRe
         cache.set(_answered_key(principal.device.pk, client_id), answered, ANSWERED_SECONDS)
     except Exception:
         logger.warning("chat socket: the cache is down, client_id not remembered device_id=%s", principal.device.pk)
-
-
-def _done(result: ChatResult, client_id: str) -> dict[str, Any]:
-    return _events(result, client_id)[-1]
 
 
 def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
@@ -282,7 +285,7 @@ class ChatConsumer(JsonEventsConsumer):
             await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
         result = await database_sync_to_async(turn_finish)(turn)
         await database_sync_to_async(_remember_answered)(principal, client_id, result)
-        await self.send_json(await database_sync_to_async(_done)(result, client_id))
+        await self.send_json(_done(result, client_id))
 
     async def _resume(self, content: dict[str, Any]) -> None:
         serializer = ChatSocketResumeSerializer(data=content)
