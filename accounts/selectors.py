@@ -99,6 +99,22 @@ def active_consent_scopes(*, child: ChildProfile) -> list[str]:
     return sorted(ConsentRecord.objects.filter(child=child, withdrawn_at__isnull=True).values_list("scope", flat=True))
 
 
+def device_revoked_error(*, kind: Failure = Failure.FORBIDDEN) -> ApplicationError:
+    """The one wording of "this device was unpaired" (``kind``: how the entry point says it)."""
+    return ApplicationError(
+        code="device_revoked",
+        message=_("This device has been removed by a parent. Ask a parent to pair it again."),
+        kind=kind,
+    )
+
+
+def device_require_paired(*, device_id: int) -> None:
+    """Raises ``device_revoked`` unless the device is still paired (read now: a live socket's device is
+    re-checked with this on every frame that touches the child's chats)."""
+    if not Device.objects.filter(pk=device_id, revoked_at__isnull=True).exists():
+        raise device_revoked_error()
+
+
 def devices_for_child(*, child: ChildProfile) -> QuerySet[Device]:
     return Device.objects.filter(child=child)
 

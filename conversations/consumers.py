@@ -16,7 +16,7 @@ Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``act
 Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
-one pipeline in its phases (``turn_begin``, ``turn_reply_stream``, ``turn_finish``: the same gate,
+one pipeline in its phases (``turn_begin``, ``turn_reply_astream``, ``turn_finish``: the same gate,
 safety, agents, storage and alerts as REST), its events in order: ``accepted``, ``agent``, one
 ``delta`` per sentence as soon as it passed the output check (an LLM's stream is checked sentence by
 sentence as it arrives), ``done`` (or ``refused`` when the gate said no). A ``client_id`` already
@@ -30,19 +30,20 @@ chat's newer messages, oldest first (``more`` when there are over ``RESUME_LIMIT
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import deque
 from typing import Any
 
-from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from channels.db import database_sync_to_async
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from accounts.models import Device, User
+from accounts.models import User
 from accounts.principals import ChildPrincipal
 from accounts.realtime import guardian_group, guardians_publish
-from accounts.selectors import guardian_may_watch
+from accounts.selectors import device_require_paired, device_revoked_error, guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
 from conversations.api.serializers import (
     ChatSocketMessageSerializer,
@@ -51,10 +52,11 @@ from conversations.api.serializers import (
     MessageSerializer,
 )
 from conversations.models import Message
+from conversations.models.messages import Channel
 from conversations.safety import split_sentences
 from conversations.selectors.history import messages_after
 from conversations.selectors.scope import session_get_for_principal
-from conversations.services.pipeline import ChatResult, turn_begin, turn_finish, turn_reply_stream
+from conversations.services.pipeline import ChatResult, turn_begin, turn_finish, turn_reply_astream
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
 from happy_partner.errors import ApplicationError
@@ -64,7 +66,8 @@ logger = logging.getLogger(__name__)
 FLOOD_MESSAGES = 10
 FLOOD_SECONDS = 10.0
 ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
-RESUME_LIMIT = 100  # messages per ``missed`` event; the app resumes again after the last one
+RESUME_LIMIT = 100
+# messages per ``missed`` event; the app resumes again after the last one
 
 
 class ParentEventsConsumer(JsonEventsConsumer):
@@ -107,11 +110,6 @@ class ParentEventsConsumer(JsonEventsConsumer):
             user_id=self.user_id, child_id=child_id
         ):
             await self.send_json(payload)
-
-
-# The stream waits on an LLM for seconds: it runs in the shared thread pool, not in the one thread that
-# database_sync_to_async gives every consumer of the process (one slow model would stall every socket).
-_next_sentence = DatabaseSyncToAsync(next, thread_sensitive=False)
 
 
 def _answered_key(device_id: int, client_id: str) -> str:
@@ -182,10 +180,6 @@ def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[s
     }
 
 
-def _device_active(device_id: int) -> bool:
-    return Device.objects.filter(pk=device_id, revoked_at__isnull=True).exists()
-
-
 class ChatConsumer(JsonEventsConsumer):
     principal: ChildPrincipal | None = None
 
@@ -218,15 +212,14 @@ class ChatConsumer(JsonEventsConsumer):
         if content.get("type") not in ("message", "resume"):
             await super().receive_json(content, **kwargs)
             return
-        # Everything that reads or writes the child's chats is re-checked against the database.
-        if not await database_sync_to_async(_device_active)(self.principal.device.pk):
-            await self._refuse(
-                content.get("client_id"),
-                "device_revoked",
-                _("This device has been removed by a parent. Ask a parent to pair it again."),
-            )
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
+        # Everything that reads or writes the child's chats is re-checked against the database: a
+        # resume here, a message in the turn's own transaction (the gate's device channel).
+        if content["type"] == "resume":
+            try:
+                await database_sync_to_async(device_require_paired)(device_id=self.principal.device.pk)
+            except ApplicationError as exc:
+                await self._revoked(content.get("client_id"), exc)
+                return
         if content["type"] == "resume":
             await self._resume(content)
             return
@@ -247,6 +240,9 @@ class ChatConsumer(JsonEventsConsumer):
         try:
             await self._answer(data["text"], data.get("session"), data["client_id"])
         except ApplicationError as exc:
+            if exc.code == device_revoked_error().code:
+                await self._revoked(data["client_id"], exc)
+                return
             await self._refuse(data["client_id"], exc.code, exc.message, exc.fields)
         except Exception as exc:
             logger.error("chat socket message failed (%s) device_id=%s", type(exc).__name__, self.principal.device.pk)
@@ -263,7 +259,7 @@ class ChatConsumer(JsonEventsConsumer):
                 await self.send_json(event)
             return
         turn = await database_sync_to_async(turn_begin)(
-            actor=principal, child_id=principal.child_id, text=text, session_id=session_id
+            actor=principal, child_id=principal.child_id, text=text, session_id=session_id, channel=Channel.DEVICE
         )
         if turn.finished is not None:  # refused by the gate, or unsafe input answered with care
             result = turn.finished
@@ -274,15 +270,16 @@ class ChatConsumer(JsonEventsConsumer):
         await self.send_json(
             {"type": "accepted", "client_id": client_id, "message": turn.message.pk, "session": turn.session.pk}
         )
-        sentences = turn_reply_stream(turn)
         first = True
-        while (sentence := await _next_sentence(sentences, None)) is not None:
-            if first:  # the agent is known once the stream started (an LLM may re-route the message)
-                assert turn.decision is not None
-                agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
-                await self.send_json({"type": "agent", "client_id": client_id, **agent})
-                first = False
-            await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
+        # On the event loop: the LLM is awaited over async HTTP, no thread waits while it thinks.
+        async with contextlib.aclosing(turn_reply_astream(turn)) as sentences:
+            async for sentence in sentences:
+                if first:  # the agent is known once the stream started (an LLM may re-route the message)
+                    assert turn.decision is not None
+                    agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
+                    await self.send_json({"type": "agent", "client_id": client_id, **agent})
+                    first = False
+                await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
         result = await database_sync_to_async(turn_finish)(turn)
         await database_sync_to_async(_remember_answered)(principal, client_id, result)
         await self.send_json(_done(result, client_id))
@@ -301,6 +298,10 @@ class ChatConsumer(JsonEventsConsumer):
             await self.send_json({"type": "error", **error_body(exc.code, exc.message, exc.fields)})
             return
         await self.send_json(event)
+
+    async def _revoked(self, client_id: str | None, exc: ApplicationError) -> None:
+        await self._refuse(client_id, exc.code, exc.message)
+        await self.close(code=CLOSE_FORBIDDEN)
 
     async def _refuse(
         self, client_id: str | None, code: str, message: str, fields: dict[str, Any] | None = None

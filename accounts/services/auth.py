@@ -13,6 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from accounts.models import Device, User
 from accounts.models.users import UserManager
+from accounts.selectors import device_revoked_error
 from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund, lockout_reset
 from accounts.tokens import (
     SCOPE_CHILD,
@@ -69,14 +70,6 @@ def _verified_refresh(raw: str) -> ScopedRefreshToken:
         raise _token_not_valid() from None
 
 
-def _device_revoked() -> ApplicationError:
-    return ApplicationError(
-        code="device_revoked",
-        message=_("This device has been removed by a parent. Ask a parent to pair it again."),
-        kind=Failure.UNAUTHENTICATED,
-    )
-
-
 @transaction.atomic
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate a refresh token: the old one is blacklisted, a new pair of the same scope returned.
@@ -89,7 +82,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     if scope == SCOPE_CHILD:
         device = Device.objects.filter(pk=token.get("device_id"), child_id=token.get("child_id")).first()
         if device is None or not device.is_active:
-            raise _device_revoked()
+            raise device_revoked_error(kind=Failure.UNAUTHENTICATED)
         lifetime = ChildRefreshToken.lifetime
     elif scope == SCOPE_PARENT:
         if not User.objects.filter(pk=token.get("user_id"), is_active=True).exists():

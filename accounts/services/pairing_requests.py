@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, Device, PairingRequest, User
+from accounts.selectors import device_revoked_error
 from accounts.services.devices import (
     CODE_ALPHABET,
     device_paired_notify,
@@ -149,11 +150,7 @@ def pairing_request_collect(*, request_id: int, secret: str) -> tuple[PairingReq
             return request, None
         device, child = request.device, request.child
         if device is None or child is None or device.revoked_at is not None:
-            raise ApplicationError(
-                code="device_revoked",
-                message=_("This device has been removed by a parent. Ask a parent to pair it again."),
-                kind=Failure.CONFLICT,
-            )
+            raise device_revoked_error(kind=Failure.CONFLICT)
         pairing_require_chat_allowed(child=child)
         request.collected_at = now
         request.save(update_fields=["collected_at"])

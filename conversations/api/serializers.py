@@ -160,6 +160,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "role",
             "agent",
             "text",
+            "channel",
             "pii_masked",
             "safety",
             "refusal_code",

@@ -66,6 +66,17 @@ class RefusalCode(models.TextChoices):
     DAILY_LIMIT = "daily_limit"
     SESSION_LIMIT = "session_limit"
     FEATURE_DISABLED = "feature_disabled"
+    VOICE_DISABLED = "voice_disabled"
+
+
+class Channel(models.TextChoices):
+    """How a child's words arrived. The gate enforces what each needs: ``voice`` the parent's voice
+    switch and the voice consent; ``device`` (a paired device's live socket, authenticated once when it
+    connected) that the device is still paired, read in the turn's own transaction."""
+
+    TEXT = "text", _("typed")
+    VOICE = "voice", _("spoken")
+    DEVICE = "device", _("device socket")
 
 
 class Message(models.Model):
@@ -87,6 +98,7 @@ class Message(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=MessageRole.choices)
     agent = models.CharField(_("agent"), max_length=10, blank=True, choices=AGENT_CHOICES)
     text = models.TextField(_("text"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.TEXT)
     pii_masked = models.BooleanField(_("personal information masked"), default=False)
     safety_action = models.CharField(
         _("safety action"), max_length=10, choices=ACTION_CHOICES, default=Action.ALLOW.value

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,4 +32,13 @@ class Provider(Protocol):
 
     def complete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion: ...
 
-    def stream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Iterator[str]: ...
+    def stream(
+        self, messages: list[ChatMessage], *, temperature: float, max_tokens: int
+    ) -> Generator[str, None, None]: ...
+
+    # The same on an event loop (the chat socket): no thread waits while the model thinks.
+    async def acomplete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion: ...
+
+    def astream(
+        self, messages: list[ChatMessage], *, temperature: float, max_tokens: int
+    ) -> AsyncGenerator[str, None]: ...

@@ -26,6 +26,7 @@ across stream chunks) before anything leaves the provider.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -33,7 +34,8 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 #: A chat reply is a few KB; anything much bigger is a broken or hostile server, not an answer.
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Of an error answer only the code is read (``_error_detail``); a bigger body is not an OpenAI error.
+ERROR_BODY_BYTES = 16_384
 
 
 class ProviderHTTPError(ProviderError):
@@ -204,20 +208,37 @@ class OpenAIProvider:
             headers["Authorization"] = f"Bearer {api_key}"
         # Timeouts are set per request from the remaining budget; this default only guards misuse.
         # trust_env lets a deployment reach a hosted API through HTTP(S)_PROXY / NO_PROXY.
-        self._client = httpx.Client(
-            headers=headers,
-            timeout=httpx.Timeout(self.timeout, connect=min(self.connect_timeout, self.timeout)),
-            follow_redirects=False,
-            trust_env=trust_env,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0),
+        self._client_options: dict[str, Any] = {
+            "headers": headers,
+            "timeout": httpx.Timeout(self.timeout, connect=min(self.connect_timeout, self.timeout)),
+            "follow_redirects": False,
+            "trust_env": trust_env,
+            "limits": httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0),
+        }
+        self._client = httpx.Client(**self._client_options)
+        # The async calls (the chat socket) pool per event loop: an async connection belongs to its loop.
+        self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+            weakref.WeakKeyDictionary()
         )
+        self._closed = False
 
     def __repr__(self) -> str:  # no key, no URL credentials
         return f"<OpenAIProvider model={self.model!r} breaker={self.breaker.state}>"
 
     def close(self) -> None:
         """Close pooled connections. Calls after this fail with ProviderError."""
+        self._closed = True
         self._client.close()
+        self._async_clients.clear()  # their connections close with them; a loop may be gone already
+
+    def _async_client(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise ProviderError("LLM provider is closed")
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            client = self._async_clients[loop] = httpx.AsyncClient(**self._client_options)
+        return client
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -253,7 +274,7 @@ class OpenAIProvider:
         )
         return completion
 
-    def stream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Generator[str, None, None]:
         """Text deltas as the server produces them (Server-Sent Events).
 
         Lazy like any generator: the breaker check and the request happen on the first ``next()``.
@@ -263,6 +284,40 @@ class OpenAIProvider:
         """
         payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
         return self._stream(payload)
+
+    async def acomplete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion:
+        """:meth:`complete` for an event loop: the same deadline, retries, breaker and errors, and no
+        thread waits while the model thinks."""
+        payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=False)
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self._admit()
+        attempts = _Attempts()
+        try:
+            async with _deadline(deadline):
+                response = await self._aopen(payload, deadline, attempts)
+                try:
+                    body = await _aread_capped(response, MAX_BODY_BYTES)
+                finally:
+                    await response.aclose()
+            completion = self._parse_completion(body)
+        except ProviderError as exc:
+            self.breaker.record_failure()
+            self._log_failure("complete", exc, started, attempts)
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        logger.info("llm acomplete ok status=200 attempts=%d ms=%d", attempts.count, _ms_since(started))
+        return completion
+
+    def astream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> AsyncGenerator[str, None]:
+        """:meth:`stream` for an event loop (``async for``): text deltas as they arrive, the whole stream
+        within ``timeout`` (each wait for the next line gets what is left of it), retries only before
+        the body. ``aclose()`` it to stop early: the connection closes."""
+        payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
+        return self._astream(payload)
 
     # --- internals ----------------------------------------------------------------------------------
 
@@ -288,57 +343,101 @@ class OpenAIProvider:
         """Send with retries until a 2xx response's headers are in; return it with its watchdog."""
         while True:
             attempts.count += 1
-            attempt = attempts.count
             try:
-                response = self._attempt(payload, deadline, attempt)
+                response = self._attempt(payload, deadline, attempts.count)
             except _RetryableError as retryable:
-                error = retryable.error
-                if attempt > self.max_retries:
-                    raise error from retryable.__cause__
-                delay = min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
-                delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
-                if retryable.retry_after is not None:
-                    delay = max(delay, retryable.retry_after)
-                if time.monotonic() + delay >= deadline:
-                    raise error from retryable.__cause__
-                time.sleep(delay)
+                time.sleep(self._retry_delay(retryable, attempts.count, deadline))
                 continue
             return response, _Watchdog(response, deadline - time.monotonic())
 
-    def _attempt(self, payload: dict[str, Any], deadline: float, attempt: int) -> httpx.Response:
+    async def _aopen(self, payload: dict[str, Any], deadline: float, attempts: _Attempts) -> httpx.Response:
+        """:meth:`_open` on the event loop (the caller bounds it with :func:`_deadline`)."""
+        client = self._async_client()
+        while True:
+            attempts.count += 1
+            attempt = attempts.count
+            timeout = self._attempt_timeout(deadline, attempt)
+            t0 = time.monotonic()
+            try:
+                try:
+                    request = client.build_request("POST", self.url, json=payload, timeout=timeout)
+                    response = await client.send(request, stream=True)
+                except (httpx.HTTPError, RuntimeError) as exc:
+                    raise self._send_error(exc, attempt, t0) from exc
+                if 200 <= response.status_code < 300:
+                    logger.info("llm attempt=%d status=%d ms=%d", attempt, response.status_code, _ms_since(t0))
+                    return response
+                try:
+                    raw = await _aread_capped(response, ERROR_BODY_BYTES)
+                except ProviderError:
+                    raw = b""
+                finally:
+                    await response.aclose()
+                raise self._status_error(response, raw, attempt, t0)
+            except _RetryableError as retryable:
+                await asyncio.sleep(self._retry_delay(retryable, attempt, deadline))
+
+    def _retry_delay(self, retryable: _RetryableError, attempt: int, deadline: float) -> float:
+        """Seconds to wait before another attempt; raises the attempt's error when there is none to make."""
+        error = retryable.error
+        if attempt > self.max_retries:
+            raise error from retryable.__cause__
+        delay = min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
+        delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+        if retryable.retry_after is not None:
+            delay = max(delay, retryable.retry_after)
+        if time.monotonic() + delay >= deadline:
+            raise error from retryable.__cause__
+        return delay
+
+    def _attempt_timeout(self, deadline: float, attempt: int) -> httpx.Timeout:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise ProviderTimeoutError(f"LLM deadline passed before attempt {attempt}")
-        timeout = httpx.Timeout(
-            connect=min(self.connect_timeout, remaining), read=remaining, write=remaining, pool=remaining
-        )
+        connect = min(self.connect_timeout, remaining)
+        return httpx.Timeout(connect=connect, read=remaining, write=remaining, pool=remaining)
+
+    def _attempt(self, payload: dict[str, Any], deadline: float, attempt: int) -> httpx.Response:
+        timeout = self._attempt_timeout(deadline, attempt)
         t0 = time.monotonic()
         try:
             request = self._client.build_request("POST", self.url, json=payload, timeout=timeout)
             response = self._client.send(request, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            # Nothing of a response arrived (refused, unreachable, or a kept-alive connection the
-            # server had dropped): another attempt cannot duplicate anything.
-            logger.warning("llm attempt=%d transport error=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
-            raise _RetryableError(ProviderError(f"LLM transport error: {type(exc).__name__}")) from exc
-        except httpx.TimeoutException as exc:
-            logger.warning("llm attempt=%d timeout=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
-            raise ProviderTimeoutError(f"LLM timed out waiting for a response ({type(exc).__name__})") from exc
-        except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: the client was closed
-            raise ProviderError(f"LLM request failed: {type(exc).__name__}") from exc
-        status = response.status_code
-        logger.info("llm attempt=%d status=%d ms=%d", attempt, status, _ms_since(t0))
-        if 200 <= status < 300:
+        except (httpx.HTTPError, RuntimeError) as exc:
+            raise self._send_error(exc, attempt, t0) from exc
+        if 200 <= response.status_code < 300:
+            logger.info("llm attempt=%d status=%d ms=%d", attempt, response.status_code, _ms_since(t0))
             return response
         try:
-            detail = _error_detail(response)
-            retry_after = _parse_retry_after(response.headers.get("retry-after"))
+            raw = _read_capped(response, ERROR_BODY_BYTES)
+        except (httpx.HTTPError, ProviderError):
+            raw = b""
         finally:
             response.close()
-        error = ProviderHTTPError(f"LLM server answered HTTP {status}{detail}", status_code=status)
+        raise self._status_error(response, raw, attempt, t0)
+
+    @staticmethod
+    def _send_error(exc: Exception, attempt: int, t0: float) -> Exception:
+        """What a failed send means: retryable when nothing of a response arrived."""
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.RemoteProtocolError | httpx.ReadError):
+            # Refused, unreachable, or a kept-alive connection the server had dropped: another attempt
+            # cannot duplicate anything.
+            logger.warning("llm attempt=%d transport error=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
+            return _RetryableError(ProviderError(f"LLM transport error: {type(exc).__name__}"))
+        if isinstance(exc, httpx.TimeoutException):
+            logger.warning("llm attempt=%d timeout=%s ms=%d", attempt, type(exc).__name__, _ms_since(t0))
+            return ProviderTimeoutError(f"LLM timed out waiting for a response ({type(exc).__name__})")
+        return ProviderError(f"LLM request failed: {type(exc).__name__}")  # RuntimeError: the client was closed
+
+    @staticmethod
+    def _status_error(response: httpx.Response, raw: bytes, attempt: int, t0: float) -> Exception:
+        """The error of a non-2xx answer (``raw``: the start of its body): retryable for 429 and 5xx."""
+        status = response.status_code
+        logger.info("llm attempt=%d status=%d ms=%d", attempt, status, _ms_since(t0))
+        error = ProviderHTTPError(f"LLM server answered HTTP {status}{_error_detail(raw)}", status_code=status)
         if status == 429 or status >= 500:
-            raise _RetryableError(error, retry_after)
-        raise error
+            return _RetryableError(error, _parse_retry_after(response.headers.get("retry-after")))
+        return error
 
     def _read_body(self, response: httpx.Response, watchdog: _Watchdog, deadline: float) -> bytes:
         chunks: list[bytes] = []
@@ -352,7 +451,7 @@ class OpenAIProvider:
                 if time.monotonic() > deadline:
                     raise ProviderTimeoutError("LLM deadline passed while reading the reply")
         except httpx.HTTPError as exc:
-            raise _translate_read_error(exc, watchdog) from exc
+            raise _read_error(exc, timed_out=watchdog.fired) from exc
         return b"".join(chunks)
 
     def _parse_completion(self, body: bytes) -> Completion:
@@ -384,7 +483,7 @@ class OpenAIProvider:
             completion_tokens=_as_int(usage.get("completion_tokens")),
         )
 
-    def _stream(self, payload: dict[str, Any]) -> Iterator[str]:
+    def _stream(self, payload: dict[str, Any]) -> Generator[str, None, None]:
         started = time.monotonic()
         deadline = started + self.timeout
         self._admit()
@@ -422,32 +521,74 @@ class OpenAIProvider:
         logger.info("llm stream ok attempts=%d chunks=%d ms=%d", attempts.count, chunks, _ms_since(started))
 
     def _iter_sse_text(self, response: httpx.Response, watchdog: _Watchdog, deadline: float) -> Iterator[str]:
-        think = _ThinkFilter()
-        produced = False
-        done = False
+        text = _StreamText()
         try:
-            for data in _sse_data(response.iter_lines()):
+            for line in response.iter_lines():
                 if time.monotonic() > deadline:
                     raise ProviderTimeoutError("LLM deadline passed while streaming")
-                if data.strip() == "[DONE]":
-                    done = True
-                    break
-                piece = think.feed(_delta_text(data))
+                piece = text.feed(line)
                 if piece:
-                    produced = True
                     yield piece
+                if text.done:
+                    break
         except httpx.HTTPError as exc:
-            raise _translate_read_error(exc, watchdog) from exc
-        if not done:
-            if watchdog.fired or time.monotonic() > deadline:
-                raise ProviderTimeoutError("LLM deadline passed while streaming")
-            raise ProviderError("LLM stream ended without [DONE]")
-        tail = think.flush()
+            raise _read_error(exc, timed_out=watchdog.fired) from exc
+        tail = text.finish(late=watchdog.fired or time.monotonic() > deadline)
         if tail:
-            produced = True
             yield tail
-        if not produced:
-            raise ProviderError("LLM stream carried no text")
+
+    async def _astream(self, payload: dict[str, Any]) -> AsyncGenerator[str, None]:
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self._admit()
+        attempts = _Attempts()
+        chunks = 0
+        try:
+            async with _deadline(deadline):
+                response = await self._aopen(payload, deadline, attempts)
+            try:
+                if response.headers.get("content-type", "").startswith("application/json"):
+                    # A server that ignores "stream": true still gave a valid reply: pass it on whole.
+                    async with _deadline(deadline):
+                        body = await _aread_capped(response, MAX_BODY_BYTES)
+                    chunks = 1
+                    yield self._parse_completion(body).text
+                else:
+                    text = _StreamText()
+                    lines = response.aiter_lines()
+                    while not text.done:
+                        # The deadline bounds each wait, never a yield: the caller's own awaits between
+                        # two pieces must not be cancelled by it.
+                        try:
+                            line = await asyncio.wait_for(anext(lines), deadline - time.monotonic())
+                        except StopAsyncIteration:
+                            break
+                        except TimeoutError as exc:
+                            raise ProviderTimeoutError("LLM deadline passed while streaming") from exc
+                        except httpx.HTTPError as exc:
+                            raise _read_error(exc, timed_out=False) from exc
+                        piece = text.feed(line)
+                        if piece:
+                            chunks += 1
+                            yield piece
+                    tail = text.finish(late=time.monotonic() > deadline)
+                    if tail:
+                        chunks += 1
+                        yield tail
+            finally:
+                await response.aclose()
+        except ProviderError as exc:
+            self.breaker.record_failure()
+            self._log_failure("stream", exc, started, attempts, chunks)
+            raise
+        except GeneratorExit:
+            self.breaker.record_success()  # stopped at a yield: text had arrived
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
+        logger.info("llm astream ok attempts=%d chunks=%d ms=%d", attempts.count, chunks, _ms_since(started))
 
     def _log_failure(self, kind: str, exc: ProviderError, started: float, attempts: _Attempts, chunks: int = 0) -> None:
         status = getattr(exc, "status_code", "-")
@@ -466,23 +607,81 @@ class OpenAIProvider:
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _sse_data(lines: Iterable[str]) -> Iterator[str]:
-    """The data of each Server-Sent Event (``data:`` lines joined until a blank line)."""
-    pending: list[str] = []
-    for line in lines:
+class _SSEEvents:
+    """Server-Sent Events fed one line at a time: the data of each event (``data:`` lines joined until
+    a blank line). The sync and async readers share it."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+
+    def feed(self, line: str) -> str | None:
+        """The data of the event this line completes, if it does."""
         if not line:
-            if pending:
-                yield "\n".join(pending)
-                pending = []
-            continue
+            return self.end()
         if line.startswith(":"):
-            continue  # comment / keep-alive
+            return None  # comment / keep-alive
         field, _, value = line.partition(":")
         if field == "data":
-            pending.append(value[1:] if value.startswith(" ") else value)
+            self._pending.append(value[1:] if value.startswith(" ") else value)
         # "event", "id" and "retry" carry nothing for chat completions.
-    if pending:
-        yield "\n".join(pending)
+        return None
+
+    def end(self) -> str | None:
+        """The event left pending when the body ended without a blank line."""
+        if not self._pending:
+            return None
+        data, self._pending = "\n".join(self._pending), []
+        return data
+
+
+def _sse_data(lines: Iterable[str]) -> Iterator[str]:
+    """The data of each event of a whole event stream."""
+    events = _SSEEvents()
+    for line in lines:
+        data = events.feed(line)
+        if data is not None:
+            yield data
+    data = events.end()
+    if data is not None:
+        yield data
+
+
+class _StreamText:
+    """The text of a chat-completions event stream, fed one line at a time: reasoning removed, the
+    end checked (``[DONE]`` seen, some text produced)."""
+
+    def __init__(self) -> None:
+        self._events = _SSEEvents()
+        self._think = _ThinkFilter()
+        self._produced = False
+        self.done = False
+
+    def feed(self, line: str) -> str:
+        """The text this line releases ("" when none)."""
+        return self._text(self._events.feed(line))
+
+    def finish(self, *, late: bool) -> str:
+        """The text held back at the end of the body. Raises ProviderError for a stream that did not
+        end with ``[DONE]`` (a timeout when ``late``) or carried no text."""
+        tail = self._text(self._events.end())
+        if not self.done:
+            if late:
+                raise ProviderTimeoutError("LLM deadline passed while streaming")
+            raise ProviderError("LLM stream ended without [DONE]")
+        tail += self._think.flush()
+        if not (self._produced or tail):
+            raise ProviderError("LLM stream carried no text")
+        return tail
+
+    def _text(self, data: str | None) -> str:
+        if data is None or self.done:
+            return ""
+        if data.strip() == "[DONE]":
+            self.done = True
+            return ""
+        piece = self._think.feed(_delta_text(data))
+        self._produced = self._produced or bool(piece)
+        return piece
 
 
 def _delta_text(data: str) -> str:
@@ -509,22 +708,51 @@ def _delta_text(data: str) -> str:
     return content
 
 
-def _translate_read_error(exc: httpx.HTTPError, watchdog: _Watchdog) -> ProviderError:
-    if watchdog.fired or isinstance(exc, httpx.TimeoutException):
+def _read_error(exc: httpx.HTTPError, *, timed_out: bool) -> ProviderError:
+    """A failure while reading a body (``timed_out``: the deadline's watchdog cut it)."""
+    if timed_out or isinstance(exc, httpx.TimeoutException):
         return ProviderTimeoutError(f"LLM deadline passed while reading the reply ({type(exc).__name__})")
     return ProviderError(f"LLM connection failed while reading the reply ({type(exc).__name__})")
 
 
-def _error_detail(response: httpx.Response) -> str:
+def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise ProviderError("LLM response body too large")
+    return body
+
+
+async def _aread_capped(response: httpx.Response, limit: int) -> bytes:
+    body = b""
+    try:
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise ProviderError("LLM response body too large")
+    except httpx.HTTPError as exc:
+        raise _read_error(exc, timed_out=False) from exc
+    return body
+
+
+@contextlib.asynccontextmanager
+async def _deadline(deadline: float) -> AsyncIterator[None]:
+    """Bounds the awaits inside by the call's deadline (a ``time.monotonic()`` instant): past it they
+    are cancelled and the call raises ProviderTimeoutError. Never around a ``yield`` of a stream."""
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
+            yield
+    except TimeoutError as exc:
+        raise ProviderTimeoutError("LLM deadline passed") from exc
+
+
+def _error_detail(raw: bytes) -> str:
     """`` (code)`` from an OpenAI-style error body, never its message (it may quote the prompt)."""
     try:
-        raw = b""
-        for chunk in response.iter_bytes():
-            raw += chunk
-            if len(raw) > 16_384:
-                return ""
         error = json.loads(raw).get("error")
-    except (httpx.HTTPError, ValueError, AttributeError):
+    except (ValueError, AttributeError):
         return ""
     if not isinstance(error, dict):
         return ""

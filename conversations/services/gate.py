@@ -2,7 +2,10 @@
 
 Order of the checks (the first that fails is the reason given): consent to chat, child switched
 on, the allowed window of the day (quiet hours outside it), the weekly then daily minutes, the
-session's minutes. A refusal is a kind sentence for the child plus a stable reason code.
+session's minutes, then the channel (spoken words need the voice switch and consent: the app can
+offer the keyboard instead) and the agent's own switch. A refusal is a kind sentence for the child
+plus a stable reason code. (A ``device`` channel's pairing is not a refusal but an authorisation:
+the pipeline raises before anything is stored.)
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from accounts.features import Feature, feature_enabled
 from accounts.models import ConsentScope
 from accounts.snapshots import ChildSnapshot
 from conversations.agents.types import AgentName
-from conversations.models.messages import RefusalCode
+from conversations.models.messages import Channel, RefusalCode
 from conversations.services.usage import Usage
 
 
@@ -49,12 +52,19 @@ def _refuse(snapshot: ChildSnapshot, code: RefusalCode, **params: str) -> Refusa
                 "This chat has been going for a while. Take a little break, then start a new chat!"
             ),
             RefusalCode.FEATURE_DISABLED: _("That's switched off by your parent. We can talk about something else!"),
+            RefusalCode.VOICE_DISABLED: _("Talking out loud is switched off for now. You can type to me instead!"),
         }
         return Refusal(code, messages[code] % params)
 
 
 def gate_check(
-    *, snapshot: ChildSnapshot, usage: Usage, session_active_seconds: int, now: datetime, agent: AgentName | None = None
+    *,
+    snapshot: ChildSnapshot,
+    usage: Usage,
+    session_active_seconds: int,
+    now: datetime,
+    agent: AgentName | None = None,
+    channel: Channel = Channel.TEXT,
 ) -> Refusal | None:
     c = snapshot.controls
     if not snapshot.has_consent(ConsentScope.CHAT):
@@ -71,6 +81,8 @@ def gate_check(
         return _refuse(snapshot, RefusalCode.DAILY_LIMIT)
     if session_active_seconds >= c.session_minutes * 60:
         return _refuse(snapshot, RefusalCode.SESSION_LIMIT)
+    if channel == Channel.VOICE and not snapshot_feature_enabled(snapshot, Feature.VOICE):
+        return _refuse(snapshot, RefusalCode.VOICE_DISABLED)
     if agent is not None and agent not in enabled_agents(snapshot):
         return _refuse(snapshot, RefusalCode.FEATURE_DISABLED)
     return None

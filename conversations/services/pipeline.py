@@ -14,10 +14,11 @@ Logs carry ids and verdicts, never a child's words.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,7 @@ from accounts.features import Feature
 from accounts.models import ConsentRecord, ConsentScope, ParentalControls
 from accounts.principals import Actor, ChildPrincipal
 from accounts.realtime import guardians_publish
+from accounts.selectors import device_require_paired
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
 from conversations.agents.classify import CLASSIFIER_PARAMS, classifier_messages, is_confident, parse_choice
@@ -48,8 +50,8 @@ from conversations.agents.types import (
     Turn,
 )
 from conversations.models import ChatSession, MemoryFact, Message, MessageRole, SafetyEvent, UsageDay
-from conversations.models.messages import FLAGGED_ACTIONS, RefusalCode
-from conversations.providers.base import ProviderError
+from conversations.models.messages import FLAGGED_ACTIONS, Channel, RefusalCode
+from conversations.providers.base import ChatMessage, Completion, Provider, ProviderError
 from conversations.providers.registry import BUILTIN, BUILTIN_FALLBACK, Answer, complete_with_fallback, get_provider
 from conversations.safety import Lexicon, check_text_safe, safety_reply, split_complete, split_sentences
 from conversations.safety.model.risk import RiskModel
@@ -104,6 +106,7 @@ class ChatTurn:
     """One turn between its phases (``turn_begin`` → ``turn_reply_stream`` → ``turn_finish``, or
     ``message_send`` for all three): what phase 1 stored and decided, carried to the next phases."""
 
+    snapshot: ChildSnapshot  # the child as the gate saw them; the reply is written for this child
     session: ChatSession
     message: Message
     verdict: Verdict
@@ -127,20 +130,25 @@ def message_send(
     text: str,
     session_id: int | None = None,
     force_agent: AgentName | None = None,
+    channel: Channel = Channel.TEXT,
 ) -> ChatResult:
     """One turn of ``child_id``'s chat. ``actor`` is the child's paired device, or a guardian in parent
-    mode (the caller scoped the child to them); a chat started on a device records the device."""
+    mode (the caller scoped the child to them); a chat started on a device records the device.
+
+    REST's entry. Its reply is checked whole before anything is shown, so a hit replaces the whole
+    reply (the streaming entry, ``turn_reply_stream``, can only replace what was not shown yet); the
+    gate, safety, context, storage and events are the same phase functions."""
     if isinstance(actor, ChildPrincipal) and actor.child_id != child_id:
         raise not_found(_("No such child."))
     snapshot = child_snapshot(child_id=child_id)
     if get_provider() is None:
         with transaction.atomic():  # nothing to wait for: the whole turn under the session lock
-            prepared = _receive(snapshot, actor, text, session_id, force_agent)
+            prepared = _receive(snapshot, actor, text, session_id, force_agent, channel)
             result = prepared.finished or _deliver(snapshot, prepared, *_reply(prepared, classify=False))
             _save_session(prepared)
         return result
     with transaction.atomic():
-        prepared = _receive(snapshot, actor, text, session_id, force_agent)
+        prepared = _receive(snapshot, actor, text, session_id, force_agent, channel)
         _save_session(prepared)
     if prepared.finished is not None:
         return prepared.finished
@@ -199,12 +207,24 @@ def _save_session(prepared: ChatTurn) -> None:
 
 # --- phase 1 -------------------------------------------------------------------------------------
 def _receive(
-    snapshot: ChildSnapshot, actor: Actor, text: str, session_id: int | None, force_agent: AgentName | None
+    snapshot: ChildSnapshot,
+    actor: Actor,
+    text: str,
+    session_id: int | None,
+    force_agent: AgentName | None,
+    channel: Channel,
 ) -> ChatTurn:
     now = timezone.now()
+    if channel == Channel.DEVICE:
+        _device_still_paired(actor)
     session, usage = _locked_session(snapshot, actor, session_id, now)
     refusal = gate_check(
-        snapshot=snapshot, usage=usage, session_active_seconds=session.active_seconds, now=now, agent=force_agent
+        snapshot=snapshot,
+        usage=usage,
+        session_active_seconds=session.active_seconds,
+        now=now,
+        agent=force_agent,
+        channel=channel,
     )
     c = snapshot.controls
     lexicon = current_lexicon()  # once per message: the reply is checked with the same one
@@ -244,9 +264,10 @@ def _receive(
         emotion=emotion.label if emotion else "",
         emotion_intensity=emotion.intensity if emotion else None,
         search_tokens=" ".join(search_tokens(masked)),
+        channel=channel,
         created_at=now,
     )
-    prepared = ChatTurn(session, message, verdict, lexicon, model, ctx, decision, memories_allowed)
+    prepared = ChatTurn(snapshot, session, message, verdict, lexicon, model, ctx, decision, memories_allowed)
     _account(snapshot, prepared, now, counted=refusal is None)
     # Safety before rules: a child in crisis at bedtime or over the daily limit still gets the
     # caring reply, and the guardians are still told.
@@ -255,6 +276,14 @@ def _receive(
     elif refusal is not None:
         prepared.finished = _finish_refused(snapshot, prepared, refusal)
     return prepared
+
+
+def _device_still_paired(actor: Actor) -> None:
+    """A device's live socket was authenticated when it connected: each turn re-reads the pairing, in
+    the turn's transaction, so a parent's revocation stops the next message before it is stored."""
+    if not isinstance(actor, ChildPrincipal):
+        raise ValueError("the device channel is a paired device's")
+    device_require_paired(device_id=actor.device.pk)
 
 
 def _locked_session(
@@ -452,13 +481,32 @@ def _classify(ctx: AgentContext, decision: RouteDecision) -> tuple[RouteDecision
     provider = get_provider()
     if provider is None or is_confident(decision):
         return decision, (0, 0)
-    temperature, max_tokens = CLASSIFIER_PARAMS
     try:
-        completion = provider.complete(
-            classifier_messages(ctx.text, ctx.enabled), temperature=temperature, max_tokens=max_tokens
-        )
+        temperature, max_tokens = CLASSIFIER_PARAMS
+        question = classifier_messages(ctx.text, ctx.enabled)
+        completion = provider.complete(question, temperature=temperature, max_tokens=max_tokens)
     except ProviderError:
         return decision, (0, 0)
+    return _classified(ctx, decision, completion)
+
+
+async def _aclassify(ctx: AgentContext, decision: RouteDecision) -> tuple[RouteDecision, tuple[int, int]]:
+    """``_classify`` on an event loop."""
+    provider = get_provider()
+    if provider is None or is_confident(decision):
+        return decision, (0, 0)
+    try:
+        temperature, max_tokens = CLASSIFIER_PARAMS
+        question = classifier_messages(ctx.text, ctx.enabled)
+        completion = await provider.acomplete(question, temperature=temperature, max_tokens=max_tokens)
+    except ProviderError:
+        return decision, (0, 0)
+    return _classified(ctx, decision, completion)
+
+
+def _classified(
+    ctx: AgentContext, decision: RouteDecision, completion: Completion
+) -> tuple[RouteDecision, tuple[int, int]]:
     tokens = (completion.prompt_tokens, completion.completion_tokens)
     choice = parse_choice(completion.text, ctx.enabled)
     if choice is None or choice == decision.agent:
@@ -609,91 +657,171 @@ def _set_fields(message: Message, fields: dict[str, Any]) -> None:
 
 
 # --- the phases, for entries that stream (the chat socket) -----------------------------------------
-def turn_begin(*, actor: Actor, child_id: int, text: str, session_id: int | None = None) -> ChatTurn:
+def turn_begin(
+    *, actor: Actor, child_id: int, text: str, session_id: int | None = None, channel: Channel = Channel.TEXT
+) -> ChatTurn:
     """Phase 1, in its own transaction: gate, input safety, route, context, the child's message stored.
     When the turn ends here (refused, or unsafe input answered with care) ``turn.finished`` holds it."""
     if isinstance(actor, ChildPrincipal) and actor.child_id != child_id:
         raise not_found(_("No such child."))
     snapshot = child_snapshot(child_id=child_id)
     with transaction.atomic():
-        turn = _receive(snapshot, actor, text, session_id, None)
+        turn = _receive(snapshot, actor, text, session_id, None, channel)
         _save_session(turn)
     return turn
 
 
-def turn_reply_stream(turn: ChatTurn) -> Iterator[str]:
+def turn_reply_stream(turn: ChatTurn) -> Generator[str, None, None]:
     """Phase 2, no transaction open: the reply as checked sentences, each released only after the
     output check. With an LLM its stream is buffered to sentence boundaries (``split_complete``); a
     sentence that fails the check stops the stream and a safe ending replaces the rest (what was
     already shown cannot be taken back). An LLM that fails before its first sentence is replaced by
     the builtin reply; after it, the child keeps what was said. ``turn_finish`` stores what was shown."""
+    _must_stream(turn)
+    assert turn.ctx is not None and turn.decision is not None
+    started = time.perf_counter()
+    turn.decision, classifier_tokens = _classify(turn.ctx, turn.decision)
+    reply = _ReplyRelease(turn, get_provider(), started, classifier_tokens)
+    yield from reply.opening()
+    with contextlib.closing(reply.sentences()) as sentences:
+        for sentence in sentences:
+            yield reply.release(sentence)
+            if reply.stopped:
+                break
+    reply.close()
+
+
+async def turn_reply_astream(turn: ChatTurn) -> AsyncGenerator[str, None]:
+    """``turn_reply_stream`` on an event loop (the chat socket): the LLM is awaited (async HTTP), so no
+    thread waits while it thinks; the checks are the same code. Touches no database."""
+    _must_stream(turn)
+    assert turn.ctx is not None and turn.decision is not None
+    started = time.perf_counter()
+    turn.decision, classifier_tokens = await _aclassify(turn.ctx, turn.decision)
+    reply = _ReplyRelease(turn, get_provider(), started, classifier_tokens)
+    for sentence in reply.opening():
+        yield sentence
+    async with contextlib.aclosing(reply.asentences()) as sentences:
+        async for sentence in sentences:
+            yield reply.release(sentence)
+            if reply.stopped:
+                break
+    reply.close()
+
+
+def _must_stream(turn: ChatTurn) -> None:
     if turn.finished is not None or turn.ctx is None or turn.decision is None:
         raise ValueError("this turn has no reply to stream")
-    snapshot = child_snapshot(child_id=turn.message.child_id)
-    started = time.perf_counter()
-    ctx = turn.ctx
-    decision, classifier_tokens = _classify(ctx, turn.decision)
-    turn.decision = decision
-    builtin = respond(ctx, decision)
-    provider = get_provider()
-    model = _output_model(turn)
-    shown: list[str] = []
-    blocked: Verdict | None = None
-    source = BUILTIN if provider is None else provider.name
 
-    def release(sentence: str) -> str | None:
-        nonlocal blocked
-        verdict = _check_sentence(snapshot, sentence, turn.lexicon, model)
+
+class _ReplyRelease:
+    """Phase 2's one definition, behind the blocking and the async stream: where the sentences come
+    from (the builtin reply, or the LLM's stream with the builtin reply when it fails before its first
+    sentence), the output check of each, the safe ending, and what is kept for ``turn_finish``."""
+
+    def __init__(
+        self, turn: ChatTurn, provider: Provider | None, started: float, classifier_tokens: tuple[int, int]
+    ) -> None:
+        assert turn.ctx is not None and turn.decision is not None
+        self.turn = turn
+        self.provider = provider
+        self.started = started
+        self.classifier_tokens = classifier_tokens
+        self.builtin = respond(turn.ctx, turn.decision)
+        self.source = BUILTIN if provider is None else provider.name
+        self.model = _output_model(turn)
+        self.shown: list[str] = []  # everything the child was shown, reminder included
+        self.said = 0  # how many of them were the reply's own sentences
+        self.blocked: Verdict | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.blocked is not None
+
+    def opening(self) -> list[str]:
+        """A gentle reminder first when the child's message had phone numbers or addresses masked."""
+        if self.turn.verdict.action is not Action.MASK:
+            return []
+        snapshot = self.turn.snapshot
+        reminder = safety_reply(self.turn.verdict, language=snapshot.language, age_band=snapshot.age_band)
+        self.shown.append(reminder)
+        return [reminder]
+
+    def release(self, sentence: str) -> str:
+        """The sentence as the child may see it (masked), or the safe ending that stops the reply."""
+        snapshot = self.turn.snapshot
+        verdict = _check_sentence(snapshot, sentence, self.turn.lexicon, self.model)
         if verdict.action in (Action.ALLOW, Action.MASK):
-            return verdict.masked_text
-        blocked = dataclasses.replace(verdict, action=Action.BLOCK)
-        return None
+            released = verdict.masked_text
+        else:
+            self.blocked = dataclasses.replace(verdict, action=Action.BLOCK)
+            released = safety_reply(self.blocked, language=snapshot.language, age_band=snapshot.age_band)
+        self.shown.append(released)
+        self.said += 1
+        return released
 
-    def sentences() -> Iterator[str]:
-        nonlocal source
-        if provider is None:
-            yield from split_sentences(builtin.text) or [builtin.text]
+    def _builtin_sentences(self) -> list[str]:
+        return split_sentences(self.builtin.text) or [self.builtin.text]
+
+    def _request(self) -> tuple[list[ChatMessage], float, int]:
+        assert self.turn.ctx is not None and self.turn.decision is not None
+        temperature, max_tokens = AGENT_PARAMS[self.turn.decision.agent]
+        return build_messages(self.turn.ctx, self.turn.decision), temperature, max_tokens
+
+    def _failed(self, exc: ProviderError) -> list[str]:
+        child_id, said = self.turn.message.child_id, self.said
+        logger.warning("llm stream failed (%s) child_id=%s said=%s", type(exc).__name__, child_id, said)
+        if said:
+            return []  # the child keeps what was said
+        self.source = BUILTIN_FALLBACK
+        return self._builtin_sentences()
+
+    def sentences(self) -> Generator[str, None, None]:
+        if self.provider is None:
+            yield from self._builtin_sentences()
             return
-        temperature, max_tokens = AGENT_PARAMS[decision.agent]
         buffer = ""
         try:
-            prompt = build_messages(ctx, decision)
-            for piece in provider.stream(prompt, temperature=temperature, max_tokens=max_tokens):
-                buffer += piece
-                complete, buffer = split_complete(buffer)
-                yield from complete
+            prompt, temperature, max_tokens = self._request()
+            stream = self.provider.stream(prompt, temperature=temperature, max_tokens=max_tokens)
+            with contextlib.closing(stream) as pieces:
+                for piece in pieces:
+                    complete, buffer = split_complete(buffer + piece)
+                    yield from complete
             yield from split_sentences(buffer)
         except ProviderError as exc:
-            logger.warning(
-                "llm stream failed (%s) child_id=%s shown=%s", type(exc).__name__, turn.message.child_id, len(shown)
-            )
-            if not shown:
-                source = BUILTIN_FALLBACK
-                yield from split_sentences(builtin.text) or [builtin.text]
+            yield from self._failed(exc)
 
-    if turn.verdict.action is Action.MASK:
-        # Answered, with a gentle reminder first that phone numbers and addresses stay private.
-        reminder = safety_reply(turn.verdict, language=snapshot.language, age_band=snapshot.age_band)
-        shown.append(reminder)
-        yield reminder
-    for sentence in sentences():
-        released = release(sentence)
-        if released is None:
-            assert blocked is not None
-            ending = safety_reply(blocked, language=snapshot.language, age_band=snapshot.age_band)
-            shown.append(ending)
-            yield ending
-            break
-        shown.append(released)
-        yield released
-    answer = Answer(
-        "",
-        source,
-        int((time.perf_counter() - started) * 1000),
-        prompt_tokens=classifier_tokens[0],
-        completion_tokens=classifier_tokens[1],
-    )
-    turn.streamed = (builtin, answer, _join(shown), blocked)
+    async def asentences(self) -> AsyncGenerator[str, None]:
+        if self.provider is None:
+            for sentence in self._builtin_sentences():
+                yield sentence
+            return
+        buffer = ""
+        try:
+            prompt, temperature, max_tokens = self._request()
+            astream = self.provider.astream(prompt, temperature=temperature, max_tokens=max_tokens)
+            async with contextlib.aclosing(astream) as pieces:
+                async for piece in pieces:
+                    complete, buffer = split_complete(buffer + piece)
+                    for sentence in complete:
+                        yield sentence
+            for sentence in split_sentences(buffer):
+                yield sentence
+        except ProviderError as exc:
+            for sentence in self._failed(exc):
+                yield sentence
+
+    def close(self) -> None:
+        """What was shown, kept on the turn for ``turn_finish``."""
+        answer = Answer(
+            "",
+            self.source,
+            int((time.perf_counter() - self.started) * 1000),
+            prompt_tokens=self.classifier_tokens[0],
+            completion_tokens=self.classifier_tokens[1],
+        )
+        self.turn.streamed = (self.builtin, answer, _join(self.shown), self.blocked)
 
 
 def turn_finish(turn: ChatTurn) -> ChatResult:
@@ -702,7 +830,7 @@ def turn_finish(turn: ChatTurn) -> ChatResult:
         return turn.finished
     if turn.streamed is None:
         raise ValueError("stream the reply first")
-    snapshot = child_snapshot(child_id=turn.message.child_id)
+    snapshot = turn.snapshot
     reply, answer, _text, _verdict = turn.streamed
     with transaction.atomic():
         if turn.memories_allowed:

@@ -186,6 +186,7 @@ class FakeOpenAI:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many clients connect at once (async tests, benchmarks): none waits on SYN retries
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], fake: FakeOpenAI) -> None:
         self.fake = fake

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import Device
 from conversations.consumers import FLOOD_MESSAGES
 from conversations.models import Message, MessageRole, SafetyEvent
+from conversations.providers.openai import OpenAIProvider
 from happy_partner.asgi import application
 from tests.factories import bearer, login, make_child, make_parent, pair_device
 
@@ -296,5 +297,50 @@ async def test_an_llm_that_fails_before_its_first_sentence_is_replaced_by_the_bu
         assert events[-1]["type"] == "done" and [e for e in events if e["type"] == "delta"]
         reply = await Message.objects.aget(pk=events[-1]["reply"])
         assert reply.provider == "builtin-fallback" and "8" in reply.text
+    finally:
+        await socket.disconnect()
+
+
+async def test_the_socket_awaits_the_llm_on_the_event_loop_and_records_the_device_channel(
+    settings, fake_openai, monkeypatch
+):
+    await _llm(
+        settings,
+        fake_openai,
+        text="Stars are suns. They are far away.",
+        chunks=["Stars are suns. ", "They are far away."],
+    )
+
+    def blocking(*args, **kwargs):
+        raise AssertionError("the chat socket must not block a thread on the LLM")
+
+    monkeypatch.setattr(OpenAIProvider, "stream", blocking)
+    monkeypatch.setattr(OpenAIProvider, "complete", blocking)
+    device, _parent, _device_id = await sync_to_async(_device)("chat.async.llm@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "are stars like the sun?", "client_id": "a-1"})
+        events = await _until_done(socket)
+        assert [e["text"] for e in events if e["type"] == "delta"] == ["Stars are suns.", "They are far away."]
+        message = await Message.objects.aget(pk=events[0]["message"])
+        reply = await Message.objects.aget(pk=events[-1]["reply"])
+        assert message.channel == "device" and reply.provider == "openai"
+    finally:
+        await socket.disconnect()
+
+
+async def test_a_masked_message_keeps_its_reminder_and_gets_the_builtin_reply_when_the_llm_fails(settings, fake_openai):
+    await _llm(settings, fake_openai, text="unused")
+    fake_openai.set_mode("error_500")
+    device, _parent, _device_id = await sync_to_async(_device)("chat.masked.down@example.com")
+    socket = await _socket(device)
+    try:
+        text = "我的电话是13812345678，3加5等于几？"
+        await socket.send_json_to({"type": "message", "text": text, "client_id": "m-1"})
+        events = await _until_done(socket)
+        deltas = [e["text"] for e in events if e["type"] == "delta"]
+        assert len(deltas) >= 2  # the privacy reminder, then the builtin answer
+        reply = await Message.objects.aget(pk=events[-1]["reply"])
+        assert reply.provider == "builtin-fallback" and "8" in reply.text and "13812345678" not in reply.text
     finally:
         await socket.disconnect()

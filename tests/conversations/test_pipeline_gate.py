@@ -10,10 +10,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import ConsentRecord
 from accounts.services.children import child_update
-from accounts.services.consent import consent_withdraw
+from accounts.principals import ChildPrincipal
+from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.tokens import ChildRefreshToken, token_pair
 from conversations.models import Message, UsageDay
+from conversations.models.messages import Channel
+from conversations.services.pipeline import message_send
 from tests.factories import bearer, make_child, make_parent, pair_device
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +163,25 @@ def test_limits_use_the_time_zone_the_parent_set(family):
     )
     # 10:00 in Shanghai is 02:00 in London: quiet hours there.
     assert _chat_at(WEDNESDAY_MORNING, device).json()["refusal"] == "quiet_hours"
+
+
+def _spoken(child, device):
+    principal = ChildPrincipal(child=child, device=device)
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        return message_send(actor=principal, child_id=child.pk, text="给我讲个故事", channel=Channel.VOICE)
+
+
+def test_spoken_words_need_the_voice_switch_and_consent_typed_words_do_not(family):
+    parent, child, device = family  # the default consents: chat, not voice
+    refused = _spoken(child, device)
+    assert refused.refusal == "voice_disabled"
+    assert refused.message.channel == "voice"
+    assert not Message.objects.filter(child=child, role="assistant", refusal_code="").exists()
+    typed = _chat_at(WEDNESDAY_MORNING, device)
+    assert typed.json()["refusal"] is None
+    assert Message.objects.get(pk=typed.json()["message"]["id"]).channel == "text"
+
+    consent_grant(actor=parent, child=child, scope="voice")
+    assert _spoken(child, device).refusal is None
+    controls_update(actor=parent, child=child, data={"voice_enabled": False})
+    assert _spoken(child, device).refusal == "voice_disabled"

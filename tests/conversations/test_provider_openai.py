@@ -6,12 +6,13 @@ deadline), deliberately generous for a loaded machine; speed lives in bench/.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
@@ -103,15 +104,42 @@ def _stream(provider: OpenAIProvider) -> list[str]:
     return list(provider.stream(_messages(), temperature=0.3, max_tokens=120))
 
 
+async def _collect(stream: AsyncIterator[str]) -> list[str]:
+    return [piece async for piece in stream]
+
+
+class Calls:
+    """The provider's calls one way: blocking (``complete``/``stream``, the REST views) or on an event
+    loop (``acomplete``/``astream``, the chat socket). The tests that take ``calls`` run both ways."""
+
+    def __init__(self, way: str) -> None:
+        self.way = way
+
+    def complete(self, provider: OpenAIProvider) -> Completion:
+        if self.way == "sync":
+            return _complete(provider)
+        return asyncio.run(provider.acomplete(_messages(), temperature=0.3, max_tokens=120))
+
+    def stream(self, provider: OpenAIProvider) -> list[str]:
+        if self.way == "sync":
+            return _stream(provider)
+        return asyncio.run(_collect(provider.astream(_messages(), temperature=0.3, max_tokens=120)))
+
+
+@pytest.fixture(params=["sync", "async"])
+def calls(request: pytest.FixtureRequest) -> Calls:
+    return Calls(request.param)
+
+
 # --- happy paths -------------------------------------------------------------------------------------
 
 
-def test_complete_returns_text_usage_and_sends_the_right_request(fake_openai, provider):
+def test_complete_returns_text_usage_and_sends_the_right_request(fake_openai, provider, calls):
     fake_openai.set_mode(
         Mode.NORMAL, text="  The sky scatters blue light.  ", usage={"prompt_tokens": 21, "completion_tokens": 9}
     )
 
-    completion = _complete(provider)
+    completion = calls.complete(provider)
 
     assert completion == Completion(
         text="The sky scatters blue light.",
@@ -137,8 +165,8 @@ def test_complete_returns_text_usage_and_sends_the_right_request(fake_openai, pr
     assert all(CHILD_TEXT not in text for text in request.contents("system"))
 
 
-def test_no_authorization_header_without_a_key(fake_openai, make_provider):
-    _complete(make_provider(api_key=""))
+def test_no_authorization_header_without_a_key(fake_openai, make_provider, calls):
+    calls.complete(make_provider(api_key=""))
     assert "authorization" not in fake_openai.last_request.headers
 
 
@@ -168,11 +196,11 @@ def test_one_provider_serves_concurrent_threads(fake_openai, provider):
     assert len(fake_openai.requests) == 8
 
 
-def test_stream_yields_the_chunks_in_order(fake_openai, provider):
+def test_stream_yields_the_chunks_in_order(fake_openai, provider, calls):
     chunks = ["从前有一只", "小恐龙，", "它最喜欢", "数星星。"]
     fake_openai.set_mode(Mode.NORMAL, text="".join(chunks), chunks=chunks)
 
-    pieces = _stream(provider)
+    pieces = calls.stream(provider)
 
     assert pieces == chunks
     assert "".join(pieces) == "从前有一只小恐龙，它最喜欢数星星。"
@@ -183,73 +211,73 @@ def test_stream_yields_the_chunks_in_order(fake_openai, provider):
     assert provider.breaker.consecutive_failures == 0
 
 
-def test_stream_splits_text_from_the_server(fake_openai, provider):
+def test_stream_splits_text_from_the_server(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.NORMAL, text="Once upon a time there was a robot.", n_chunks=5)
-    pieces = _stream(provider)
+    pieces = calls.stream(provider)
     assert len(pieces) == 5
     assert "".join(pieces) == "Once upon a time there was a robot."
 
 
-def test_stream_accepts_a_server_that_answers_json(fake_openai, provider):
+def test_stream_accepts_a_server_that_answers_json(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.NORMAL, text="Whole reply.", force_json=True)
-    assert _stream(provider) == ["Whole reply."]
+    assert calls.stream(provider) == ["Whole reply."]
 
 
-def test_stream_closed_early_is_not_a_failure(fake_openai, provider):
+def test_stream_closed_early_is_not_a_failure(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.NORMAL, text="abcdef", chunks=["ab", "cd", "ef"])
     stream = provider.stream(_messages(), temperature=0.3, max_tokens=120)
     assert next(stream) == "ab"
     stream.close()
     assert provider.breaker.state is CircuitState.CLOSED
     assert provider.breaker.consecutive_failures == 0
-    _complete(provider)  # the provider is still usable
+    calls.complete(provider)  # the provider is still usable
 
 
 # --- retries -----------------------------------------------------------------------------------------
 
 
-def test_500_is_retried_then_raises(fake_openai, provider):
+def test_500_is_retried_then_raises(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.ERROR_500)
     with pytest.raises(ProviderHTTPError) as caught:
-        _complete(provider)
+        calls.complete(provider)
     assert caught.value.status_code == 500
     assert len(fake_openai.requests) == 3  # 1 + max_retries
 
 
-def test_stream_500_is_retried_then_raises(fake_openai, provider):
+def test_stream_500_is_retried_then_raises(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.ERROR_500, status=503)
     with pytest.raises(ProviderHTTPError):
-        _stream(provider)
+        calls.stream(provider)
     assert len(fake_openai.requests) == 3
 
 
-def test_429_then_200_succeeds_after_a_retry(fake_openai, provider):
+def test_429_then_200_succeeds_after_a_retry(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.RATE_LIMIT_THEN_OK, failures=1, text="Second time lucky.")
-    assert _complete(provider).text == "Second time lucky."
+    assert calls.complete(provider).text == "Second time lucky."
     assert len(fake_openai.requests) == 2
     assert provider.breaker.consecutive_failures == 0
 
 
-def test_stream_429_then_200_succeeds_after_a_retry(fake_openai, provider):
+def test_stream_429_then_200_succeeds_after_a_retry(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.RATE_LIMIT_THEN_OK, failures=2, text="ok then", chunks=["ok", " then"])
-    assert _stream(provider) == ["ok", " then"]
+    assert calls.stream(provider) == ["ok", " then"]
     assert len(fake_openai.requests) == 3
 
 
-def test_429_whose_retry_after_exceeds_the_budget_gives_up_at_once(fake_openai, provider):
+def test_429_whose_retry_after_exceeds_the_budget_gives_up_at_once(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.RATE_LIMIT_THEN_OK, failures=5, retry_after="30")
     started = time.monotonic()
     with pytest.raises(ProviderHTTPError) as caught:
-        _complete(provider)
+        calls.complete(provider)
     assert caught.value.status_code == 429
     assert len(fake_openai.requests) == 1  # waiting 30 s would outlive the deadline: fall back now
     assert time.monotonic() - started < BOUND
 
 
-def test_400_is_not_retried_and_keeps_the_body_out_of_the_error(fake_openai, provider):
+def test_400_is_not_retried_and_keeps_the_body_out_of_the_error(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.ERROR_400)
     with pytest.raises(ProviderHTTPError) as caught:
-        _complete(provider)
+        calls.complete(provider)
     assert caught.value.status_code == 400
     assert len(fake_openai.requests) == 1
     assert "bad_request" in str(caught.value)  # the error code helps operators...
@@ -257,51 +285,51 @@ def test_400_is_not_retried_and_keeps_the_body_out_of_the_error(fake_openai, pro
 
 
 @pytest.mark.parametrize("status", [401, 404])
-def test_other_4xx_are_not_retried(fake_openai, provider, status):
+def test_other_4xx_are_not_retried(fake_openai, provider, status, calls):
     fake_openai.set_mode(Mode.ERROR_400, status=status)
     with pytest.raises(ProviderHTTPError):
-        _complete(provider)
+        calls.complete(provider)
     assert len(fake_openai.requests) == 1
 
 
-def test_connection_refused_is_a_provider_error(make_provider):
+def test_connection_refused_is_a_provider_error(make_provider, calls):
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     provider = make_provider(base_url=f"http://127.0.0.1:{port}/v1")
     started = time.monotonic()
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
     assert time.monotonic() - started < BOUND
 
 
 # --- deadlines ---------------------------------------------------------------------------------------
 
 
-def test_stalled_server_fails_within_the_deadline(fake_openai, provider):
+def test_stalled_server_fails_within_the_deadline(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.STALL, stall_seconds=10)
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        _complete(provider)
+        calls.complete(provider)
     elapsed = time.monotonic() - started
     assert TIMEOUT * 0.8 <= elapsed < BOUND
     assert len(fake_openai.requests) == 1  # a read timeout spends the budget: no retry
 
 
-def test_stalled_stream_fails_within_the_deadline(fake_openai, provider):
+def test_stalled_stream_fails_within_the_deadline(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.STALL, stall_seconds=10)
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        _stream(provider)
+        calls.stream(provider)
     assert time.monotonic() - started < BOUND
 
 
-def test_trickling_body_cannot_outlive_the_deadline(fake_openai, provider):
+def test_trickling_body_cannot_outlive_the_deadline(fake_openai, provider, calls):
     # One byte every 0.1 s never trips a per-read timeout; the total deadline must still hold.
     fake_openai.set_mode(Mode.SLOW_BODY, drip_seconds=0.1)
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        _complete(provider)
+        calls.complete(provider)
     assert time.monotonic() - started < BOUND
 
 
@@ -317,50 +345,105 @@ def test_stream_that_stalls_midway_fails_within_the_deadline(fake_openai, provid
     assert len(fake_openai.requests) == 1
 
 
-def test_slow_stream_is_cut_at_the_total_deadline(fake_openai, provider):
+def test_slow_stream_is_cut_at_the_total_deadline(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.NORMAL, text="x" * 40, n_chunks=40, chunk_delay=0.1)  # ~4 s in all
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        _stream(provider)
+        calls.stream(provider)
     assert time.monotonic() - started < BOUND
+
+
+async def test_async_calls_on_one_loop_reuse_the_connection(fake_openai, provider):
+    await provider.acomplete(_messages(), temperature=0.3, max_tokens=120)
+    await _collect(provider.astream(_messages(), temperature=0.3, max_tokens=120))
+    first, second = fake_openai.requests
+    assert first.client_port == second.client_port
+
+
+async def test_async_streams_wait_together_on_one_thread(fake_openai, provider):
+    # Each stream takes ~0.5 s of the server's time; twenty at once on the loop take about as long as
+    # one, where twenty blocking calls on the default pool would queue behind its threads.
+    fake_openai.set_mode(Mode.NORMAL, text="abcde", n_chunks=5, chunk_delay=0.1)
+    threads_before = threading.active_count()
+    started = time.monotonic()
+    results = await asyncio.gather(
+        *(_collect(provider.astream(_messages(), temperature=0.3, max_tokens=120)) for _ in range(20))
+    )
+    elapsed = time.monotonic() - started
+    assert results == [["a", "b", "c", "d", "e"]] * 20
+    assert elapsed < 0.5 * 20 / 4  # far below queueing behind a handful of threads
+    assert threading.active_count() <= threads_before + 1  # (the fake server's threads are its own)
+
+
+async def test_async_stream_closed_early_is_not_a_failure(fake_openai, provider):
+    fake_openai.set_mode(Mode.NORMAL, text="abcdef", chunks=["ab", "cd", "ef"])
+    stream = provider.astream(_messages(), temperature=0.3, max_tokens=120)
+    assert await anext(stream) == "ab"
+    await stream.aclose()
+    assert provider.breaker.state is CircuitState.CLOSED
+    assert provider.breaker.consecutive_failures == 0
+    assert (await provider.acomplete(_messages(), temperature=0.3, max_tokens=120)).text == "abcdef"
+
+
+async def test_async_stream_that_stalls_midway_fails_within_the_deadline(fake_openai, provider):
+    fake_openai.set_mode(Mode.STREAM_STALL, chunks=["Once ", "upon ", "a ", "time"], stall_after=2)
+    received: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(ProviderTimeoutError):
+        async for piece in provider.astream(_messages(), temperature=0.3, max_tokens=120):
+            received.append(piece)
+    assert time.monotonic() - started < BOUND
+    assert received == ["Once ", "upon "]
+    assert len(fake_openai.requests) == 1
+
+
+async def test_the_deadline_never_cancels_the_callers_own_awaits(fake_openai, provider):
+    # Between two pieces the caller awaits its own work (sending a frame); past the provider's deadline
+    # that work is not cancelled by it: the stream raises at its next wait instead.
+    fake_openai.set_mode(Mode.NORMAL, text="ab", chunks=["a", "b"])
+    stream = provider.astream(_messages(), temperature=0.3, max_tokens=120)
+    assert await anext(stream) == "a"
+    await asyncio.sleep(TIMEOUT + 0.2)  # the caller's own slow await completes
+    with pytest.raises(ProviderTimeoutError):
+        await anext(stream)
 
 
 # --- malformed replies -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("mode", [Mode.MALFORMED_JSON, Mode.EMPTY_CHOICES])
-def test_malformed_or_empty_reply_is_a_provider_error(fake_openai, provider, mode):
+def test_malformed_or_empty_reply_is_a_provider_error(fake_openai, provider, mode, calls):
     fake_openai.set_mode(mode)
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
     assert len(fake_openai.requests) == 1
 
 
 @pytest.mark.parametrize("mode", [Mode.MALFORMED_JSON, Mode.EMPTY_CHOICES])
-def test_malformed_or_empty_stream_is_a_provider_error(fake_openai, provider, mode):
+def test_malformed_or_empty_stream_is_a_provider_error(fake_openai, provider, mode, calls):
     fake_openai.set_mode(mode)
     with pytest.raises(ProviderError):
-        _stream(provider)
+        calls.stream(provider)
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "<think>only reasoning</think>"])
-def test_blank_text_is_a_provider_error(fake_openai, provider, text):
+def test_blank_text_is_a_provider_error(fake_openai, provider, text, calls):
     fake_openai.set_mode(Mode.NORMAL, text=text)
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
 
 
-def test_oversized_reply_is_a_provider_error(fake_openai, provider, monkeypatch):
+def test_oversized_reply_is_a_provider_error(fake_openai, provider, monkeypatch, calls):
     monkeypatch.setattr(openai_module, "MAX_BODY_BYTES", 1000)
     fake_openai.set_mode(Mode.NORMAL, text="x" * 5000)
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
 
 
-def test_closed_provider_raises_provider_error(provider):
+def test_closed_provider_raises_provider_error(provider, calls):
     provider.close()
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
 
 
 def test_sse_parsing_follows_the_event_stream_format():
@@ -408,11 +491,11 @@ def test_retry_after_parsing():
 # --- reasoning spans ---------------------------------------------------------------------------------
 
 
-def test_reasoning_is_removed_from_complete_and_stream(fake_openai, provider):
+def test_reasoning_is_removed_from_complete_and_stream(fake_openai, provider, calls):
     fake_openai.set_mode(Mode.NORMAL, text="<think>the user is a child</think>Blue light scatters more.")
-    assert _complete(provider).text == "Blue light scatters more."
+    assert calls.complete(provider).text == "Blue light scatters more."
     fake_openai.set_mode(Mode.NORMAL, chunks=["<thi", "nk>the user is", " a child</th", "ink>Blue ", "light."])
-    assert "".join(_stream(provider)) == "Blue light."
+    assert "".join(calls.stream(provider)) == "Blue light."
 
 
 def test_think_filter_handles_every_split_point():
@@ -426,48 +509,48 @@ def test_think_filter_handles_every_split_point():
 # --- circuit breaker ---------------------------------------------------------------------------------
 
 
-def test_breaker_opens_fails_fast_half_opens_and_closes(fake_openai, make_provider, clock):
+def test_breaker_opens_fails_fast_half_opens_and_closes(fake_openai, make_provider, clock, calls):
     provider = make_provider(max_retries=0, breaker=CircuitBreaker(3, 30, clock=clock))
     fake_openai.set_mode(Mode.ERROR_500)
     for _ in range(3):
         with pytest.raises(ProviderHTTPError):
-            _complete(provider)
+            calls.complete(provider)
     assert provider.breaker.state is CircuitState.OPEN
     assert len(fake_openai.requests) == 3
 
     # Open: fail fast, nothing reaches the server, for complete() and stream() alike.
     fake_openai.set_mode(Mode.NORMAL, text="I am back.")
     with pytest.raises(CircuitOpenError):
-        _complete(provider)
+        calls.complete(provider)
     with pytest.raises(CircuitOpenError):
-        _stream(provider)
+        calls.stream(provider)
     clock.advance(29)
     with pytest.raises(CircuitOpenError):
-        _complete(provider)
+        calls.complete(provider)
     assert len(fake_openai.requests) == 3
 
     # After the reset time one trial goes through; its success closes the circuit.
     clock.advance(1)
     assert provider.breaker.state is CircuitState.HALF_OPEN
-    assert _complete(provider).text == "I am back."
+    assert calls.complete(provider).text == "I am back."
     assert provider.breaker.state is CircuitState.CLOSED
-    assert _stream(provider)
+    assert calls.stream(provider)
     assert len(fake_openai.requests) == 5
 
 
-def test_failed_trial_reopens_the_breaker(fake_openai, make_provider, clock):
+def test_failed_trial_reopens_the_breaker(fake_openai, make_provider, clock, calls):
     provider = make_provider(max_retries=0, breaker=CircuitBreaker(2, 10, clock=clock))
     fake_openai.set_mode(Mode.ERROR_500)
     for _ in range(2):
         with pytest.raises(ProviderError):
-            _complete(provider)
+            calls.complete(provider)
     clock.advance(10)
     with pytest.raises(ProviderHTTPError):  # the trial reaches the server and fails
-        _complete(provider)
+        calls.complete(provider)
     assert len(fake_openai.requests) == 3
     assert provider.breaker.state is CircuitState.OPEN
     with pytest.raises(CircuitOpenError):  # open again at once, for a full reset period
-        _complete(provider)
+        calls.complete(provider)
     assert len(fake_openai.requests) == 3
 
 
@@ -641,14 +724,14 @@ def test_registry_provider_talks_to_the_server(settings, fresh_registry, fake_op
 # --- hygiene -----------------------------------------------------------------------------------------
 
 
-def test_logs_never_carry_the_childs_words_or_the_key(fake_openai, provider, caplog):
+def test_logs_never_carry_the_childs_words_or_the_key(fake_openai, provider, caplog, calls):
     caplog.set_level(logging.DEBUG)
     fake_openai.set_mode(Mode.NORMAL, text="A reply that quotes my-secret-words-42")
-    _complete(provider)
-    _stream(provider)
+    calls.complete(provider)
+    calls.stream(provider)
     fake_openai.set_mode(Mode.ERROR_400)
     with pytest.raises(ProviderError):
-        _complete(provider)
+        calls.complete(provider)
     complete_with_fallback(provider, _messages(), temperature=0.3, max_tokens=120, fallback_text="x")
     assert caplog.records  # status codes, durations and attempts are logged...
     assert "my-secret-words-42" not in caplog.text  # ...never a child's words or a reply
