@@ -12,7 +12,10 @@ theirs), so a guardian who left or an account switched off stops receiving at on
 Events out: ``alert`` (a safety event: ``event``, ``child``, ``severity``, ``action``, ``categories``),
 ``device.paired`` / ``device.revoked`` (``child``, ``device``), ``child.online`` / ``child.offline``
 (a chat socket of the child opened or closed: ``child``, ``device``), ``limit.reached`` (``child``,
-``code``: the gate refused a message for a time limit; once a day per limit), ``pong``, ``error``.
+``code``: the gate refused a message for a time limit; once a day per limit), ``message.new`` (a turn
+of the child's chat, as stored: ``session``, ``message``, ``reply``, ``agent``, ``channel``,
+``refusal``, ``safety`` {action, severity}, ``at``; not the words, which the dashboard reads through
+the history API), ``pong``, ``error``.
 Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
@@ -21,7 +24,8 @@ safety, agents, storage and alerts as REST), its events in order: ``accepted``, 
 ``delta`` per sentence as soon as it passed the output check (an LLM's stream is checked sentence by
 sentence as it arrives), ``done`` (or ``refused`` when the gate said no). A ``client_id`` already
 answered is answered again from what was stored, never run twice. One message at a time per socket:
-frames are handled in order, so the next waits for the answer to the one before. More than
+frames are handled in order, so the next waits for the answer to the one before; across sockets, a
+message to a chat that is still being answered gets ``session_busy``. More than
 ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a ``throttled`` error. The device is re-checked before
 every ``message`` and ``resume``: revoked, the socket closes with ``4403``. After a reconnect,
 ``resume`` (``session``, ``after``: the last message id the app saw) answers ``missed`` with that
@@ -37,6 +41,7 @@ from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -59,13 +64,14 @@ from conversations.selectors.scope import session_get_for_principal
 from conversations.services.pipeline import ChatResult, turn_begin, turn_finish, turn_reply_astream
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
-from happy_partner.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
 FLOOD_MESSAGES = 10
 FLOOD_SECONDS = 10.0
 ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
+IN_FLIGHT_SECONDS = 30  # plus the LLM's whole budget (a classifier call and a reply): a turn's longest
 RESUME_LIMIT = 100
 # messages per ``missed`` event; the app resumes again after the last one
 
@@ -102,7 +108,7 @@ class ParentEventsConsumer(JsonEventsConsumer):
         """Events whose published form is what the client gets (``accounts.realtime``)."""
         await self._forward(event["child"], dict(event))
 
-    device_paired = device_revoked = child_online = child_offline = limit_reached = _as_published
+    device_paired = device_revoked = child_online = child_offline = limit_reached = message_new = _as_published
 
     async def _forward(self, child_id: int, payload: dict[str, Any]) -> None:
         """Send, if the account is still active and still guards the child (read now, not at connect)."""
@@ -166,6 +172,30 @@ def _remember_answered(principal: ChildPrincipal, client_id: str, result: ChatRe
         cache.set(_answered_key(principal.device.pk, client_id), answered, ANSWERED_SECONDS)
     except Exception:
         logger.warning("chat socket: the cache is down, client_id not remembered device_id=%s", principal.device.pk)
+
+
+def _in_flight_key(child_id: int, session_id: int) -> str:
+    return f"chat-in-flight:{child_id}:{session_id}"  # by child: another child's id claims nothing of theirs
+
+
+def _session_claim(child_id: int, session_id: int) -> bool:
+    """One message in flight per chat, across sockets and processes (a child's two devices, a
+    reconnect while the old socket still waits for the model). Forgotten after the longest a turn can
+    take if a process dies holding it. With the cache down, allowed: the session lock still orders
+    the turns."""
+    try:
+        seconds = IN_FLIGHT_SECONDS + settings.LLM_TIMEOUT_SECONDS * 2
+        return bool(cache.add(_in_flight_key(child_id, session_id), 1, seconds))
+    except Exception:
+        logger.warning("chat socket: the cache is down, in-flight not checked session_id=%s", session_id)
+        return True
+
+
+def _session_release(child_id: int, session_id: int) -> None:
+    try:
+        cache.delete(_in_flight_key(child_id, session_id))
+    except Exception:
+        logger.warning("chat socket: the cache is down, in-flight not released session_id=%s", session_id)
 
 
 def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
@@ -258,6 +288,18 @@ class ChatConsumer(JsonEventsConsumer):
             for event in replayed:
                 await self.send_json(event)
             return
+        claim = (principal.child_id, session_id)
+        if session_id is not None and not await database_sync_to_async(_session_claim)(*claim):
+            raise ApplicationError(
+                code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
+            )
+        try:
+            await self._turn(principal, text, session_id, client_id)
+        finally:
+            if session_id is not None:
+                await database_sync_to_async(_session_release)(*claim)
+
+    async def _turn(self, principal: ChildPrincipal, text: str, session_id: int | None, client_id: str) -> None:
         turn = await database_sync_to_async(turn_begin)(
             actor=principal, child_id=principal.child_id, text=text, session_id=session_id, channel=Channel.DEVICE
         )

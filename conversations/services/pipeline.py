@@ -412,6 +412,7 @@ def _store_reply(prepared: ChatTurn, text: str, agent: str, **fields: Any) -> Me
         role=MessageRole.ASSISTANT,
         agent=agent,
         text=text,
+        channel=prepared.message.channel,
         search_tokens=" ".join(search_tokens(text)),
         **fields,
     )
@@ -419,12 +420,39 @@ def _store_reply(prepared: ChatTurn, text: str, agent: str, **fields: Any) -> Me
     return reply
 
 
+def _finished(prepared: ChatTurn, reply: Message, refusal: str | None) -> ChatResult:
+    """The end of every turn (answered, refused, or answered with care): its result, and the guardians'
+    live feed told after the commit, behind any alert the turn raised."""
+    transaction.on_commit(lambda: _announce(prepared, reply))
+    return ChatResult(prepared.session, prepared.message, reply, refusal)
+
+
+def _announce(turn: ChatTurn, reply: Message) -> None:
+    """The guardians' live feed (``message.new`` on the parent socket): what happened in a turn, as
+    stored, but not the words: a dashboard reads those through the history API, where access is
+    checked. Built after the commit, so a verdict raised later in the turn (distress) is in it."""
+    message = turn.message
+    event = {
+        "type": "message.new",
+        "child": message.child_id,
+        "session": message.session_id,
+        "message": message.pk,
+        "reply": reply.pk,
+        "agent": reply.agent,
+        "channel": message.channel,
+        "refusal": message.refusal_code or None,
+        "safety": {"action": message.safety_action, "severity": message.safety_severity},
+        "at": message.created_at.isoformat(),
+    }
+    guardians_publish(child_id=message.child_id, event=event, guardian_ids=list(turn.snapshot.guardian_ids))
+
+
 def _finish_refused(snapshot: ChildSnapshot, prepared: ChatTurn, refusal: Refusal) -> ChatResult:
     reply = _store_reply(prepared, refusal.reply, AgentName.SAFETY.value, refusal_code=refusal.code)
     logger.info("message refused child_id=%s code=%s", snapshot.child_id, refusal.code)
     if refusal.code in LIMIT_CODES:
         transaction.on_commit(lambda: _tell_limit_reached(snapshot, refusal.code))
-    return ChatResult(prepared.session, prepared.message, reply, refusal.code)
+    return _finished(prepared, reply, refusal.code)
 
 
 def _tell_limit_reached(snapshot: ChildSnapshot, code: str) -> None:
@@ -454,7 +482,7 @@ def _finish_unsafe_input(snapshot: ChildSnapshot, prepared: ChatTurn) -> ChatRes
     logger.info(
         "unsafe input child_id=%s action=%s severity=%s", snapshot.child_id, verdict.action, verdict.severity.label
     )
-    return ChatResult(prepared.session, prepared.message, reply, None)
+    return _finished(prepared, reply, None)
 
 
 def _record_event(snapshot: ChildSnapshot, message: Message, verdict: Verdict, *, direction: str) -> SafetyEvent:
@@ -581,7 +609,7 @@ def _deliver(
         answer.provider,
         answer.latency_ms,
     )
-    return ChatResult(prepared.session, prepared.message, stored, None)
+    return _finished(prepared, stored, None)
 
 
 def _moderate_output(

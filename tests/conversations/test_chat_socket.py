@@ -344,3 +344,23 @@ async def test_a_masked_message_keeps_its_reminder_and_gets_the_builtin_reply_wh
         assert reply.provider == "builtin-fallback" and "8" in reply.text and "13812345678" not in reply.text
     finally:
         await socket.disconnect()
+
+
+async def test_one_message_in_flight_per_chat_across_sockets(settings, fake_openai):
+    await _llm(settings, fake_openai, text="One. Two. Three.", chunks=["One. ", "Two. ", "Three."], chunk_delay=0.3)
+    device, _parent, _device_id = await sync_to_async(_device)("chat.in.flight@example.com")
+    first, second = await _socket(device), await _socket(device)
+    try:
+        await first.send_json_to({"type": "message", "text": "count with me", "client_id": "f-1"})
+        session = (await _until_done(first))[0]["session"]
+        await first.send_json_to({"type": "message", "text": "again", "client_id": "f-2", "session": session})
+        assert (await first.receive_json_from(timeout=10))["type"] == "accepted"  # now being answered
+        await second.send_json_to({"type": "message", "text": "me too", "client_id": "s-1", "session": session})
+        busy = await second.receive_json_from(timeout=10)
+        assert (busy["type"], busy["client_id"], busy["error"]["code"]) == ("error", "s-1", "session_busy")
+        assert (await _until_done(first))[-1]["type"] == "done"
+        await second.send_json_to({"type": "message", "text": "me too", "client_id": "s-2", "session": session})
+        assert (await _until_done(second))[-1]["type"] == "done"  # free again once answered
+    finally:
+        await first.disconnect()
+        await second.disconnect()

@@ -78,6 +78,20 @@ async def test_a_parent_app_gets_its_childs_alert_and_no_other_familys():
             "action": "escalate",
             "categories": event.categories,
         }
+        # Then the turn itself, as stored (no words: the history API has them, access checked).
+        message = response.json()["message"]
+        assert await socket_a.receive_json_from(timeout=5) == {
+            "type": "message.new",
+            "child": event.child_id,
+            "session": response.json()["session"]["id"],
+            "message": message["id"],
+            "reply": response.json()["reply"]["id"],
+            "agent": "safety",
+            "channel": "text",
+            "refusal": None,
+            "safety": {"action": "escalate", "severity": "critical"},
+            "at": message["created_at"].replace("Z", "+00:00"),
+        }
         assert await socket_b.receive_nothing(timeout=0.3)
         await socket_a.send_json_to({"type": "ping"})
         assert await socket_a.receive_json_from(timeout=5) == {"type": "pong"}
@@ -179,9 +193,14 @@ async def test_the_parent_socket_hears_presence_limits_and_devices():
         code = refused.json()["refusal"]
         assert code in ("daily_limit", "weekly_limit")  # a whole day's use is over both
         assert await socket.receive_json_from(timeout=5) == {"type": "limit.reached", "child": child_id, "code": code}
+        told = await socket.receive_json_from(timeout=5)
+        refused_id = refused.json()["message"]["id"]
+        assert (told["type"], told["refusal"], told["message"]) == ("message.new", code, refused_id)
         again = await sync_to_async(device.post)("/api/v1/chat/", {"text": "就一会儿"}, format="json")
         assert again.json()["refusal"] == code
-        assert await socket.receive_nothing(timeout=0.3)  # told once a day, not once per message
+        told = await socket.receive_json_from(timeout=5)  # the turn, but the limit is told once a day
+        assert (told["type"], told["message"]) == ("message.new", again.json()["message"]["id"])
+        assert await socket.receive_nothing(timeout=0.3)
 
         revoked = await sync_to_async(client.post)(f"/api/v1/children/{child_id}/devices/{device_id}/revoke/")
         assert revoked.status_code == 200

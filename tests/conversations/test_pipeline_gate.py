@@ -9,8 +9,8 @@ import time_machine
 from rest_framework.test import APIClient
 
 from accounts.models import ConsentRecord
-from accounts.services.children import child_update
 from accounts.principals import ChildPrincipal
+from accounts.services.children import child_update
 from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.tokens import ChildRefreshToken, token_pair
