@@ -6,6 +6,10 @@ Issue 9's targets, each judged against a baseline measured on the same sockets u
 - zero lost or duplicated messages (every message answered once, stored once);
 - alert latency (an escalating message sent on a chat socket -> the alert on the parent's socket)
   p99 <= 2x the chat's own first-sentence p99.
+- ``--llm``: the server streams from a local OpenAI-compatible server (tests/conversations/fake_openai.py,
+  in this process) at a model's pace (first token after ``--first-token`` s, then ``--tokens-per-second``):
+  our time to the first checked sentence minus the model's own time to it (its request's arrival to the
+  write of the chunk that completes the sentence, on the same clock), p99 <= 20 ms.
 
 Server: the Procfile's ``realtime`` command (uvicorn, one process) on PostgreSQL (``hp_bench_rt``,
 dropped and created) and Redis (``BENCH_REDIS_URL``, flushed), builtin provider. Fixtures through
@@ -15,7 +19,7 @@ a child's pace; ``--rate`` messages per second in all go to random sockets (a ch
 message every ``sockets / rate`` seconds each); one watched child sends an escalating message every
 ``--alert-every`` seconds while a guardian's parent socket times the alerts. Traffic only to 127.0.0.1.
 
-    .venv/bin/python bench/bench_realtime.py [--sockets 1000] [--children 50] [--seconds 30] [--rate 20]
+    .venv/bin/python bench/bench_realtime.py [--sockets 1000] [--children 50] [--seconds 30] [--rate 20] [--llm]
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ import _common as common
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/hp_bench_rt"
 TEXTS = ["3加5等于几？", "为什么天空是蓝色的？", "给我讲个小兔子的故事", "I like dinosaurs", "我今天有点累"]
 ESCALATING = "我不想活了"
+# The model's reply in --llm mode, as a model streams it: word-sized tokens.
+LLM_REPLY = (
+    "Stars are giant balls of very hot gas, like our Sun. They look tiny because they are so far away. "
+    "At night you can see thousands of them!"
+)
+LLM_TOKENS = [word + " " for word in LLM_REPLY.split(" ")]
+FIRST_SENTENCE_TOKEN = next(i for i, token in enumerate(LLM_TOKENS) if token.rstrip().endswith("."))
 
 
 def p99(values: list[float]) -> float:
@@ -98,12 +109,14 @@ async def run_load(port: int, chat_tickets: list[str], parent_ticket: str, watch
     alerts: list[float] = []
     answered: dict[str, int] = {}
     sent_ids: list[str] = []
+    timings: dict[str, tuple[float, float]] = {}  # client_id -> (sent, first delta) on this clock
     escalations: dict[str, float] = {}
     stop_at = 0.0
 
     async def child(ws, index: int) -> None:
         waiting_ping: float | None = None
-        started: dict[str, float] = {}
+        started: dict[str, float] = {}  # sent, first event not yet seen
+        outstanding: set[str] = set()  # sent, done not yet seen
         next_ping = time.monotonic() + random.uniform(0, args.ping_every)
         next_message = time.monotonic() + random.expovariate(args.rate / len(chat_tickets))
         counter = 0
@@ -113,11 +126,14 @@ async def run_load(port: int, chat_tickets: list[str], parent_ticket: str, watch
                 waiting_ping = now
                 await ws.send(json.dumps({"type": "ping"}))
                 next_ping = now + args.ping_every
-            if now >= next_message and not started:
+            if now >= next_message and not outstanding:  # a child waits for the answer before the next
                 counter += 1
                 client_id = f"s{index}-{counter}"
                 text = ESCALATING if index == watched_index else random.choice(TEXTS)
+                if args.llm and text != ESCALATING:
+                    text = f"{text} [{client_id}]"  # to find its requests at the model
                 started[client_id] = now
+                outstanding.add(client_id)
                 if text == ESCALATING:
                     escalations[client_id] = now
                 sent_ids.append(client_id)
@@ -134,19 +150,22 @@ async def run_load(port: int, chat_tickets: list[str], parent_ticket: str, watch
                 pings.append((time.monotonic() - waiting_ping) * 1000)
                 waiting_ping = None
             elif kind in ("delta", "refused") and event["client_id"] in started:
-                first_sentence.append((time.monotonic() - started.pop(event["client_id"])) * 1000)
+                sent_at = started.pop(event["client_id"])
+                timings[event["client_id"]] = (sent_at, time.monotonic())
+                first_sentence.append((timings[event["client_id"]][1] - sent_at) * 1000)
             elif kind == "done":
                 answered[event["client_id"]] = answered.get(event["client_id"], 0) + 1
+                outstanding.discard(event["client_id"])
         # drain what is still coming for messages in flight
         deadline = time.monotonic() + 20
-        while started and time.monotonic() < deadline:
+        while outstanding and time.monotonic() < deadline:
             try:
                 event = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
             except TimeoutError:
                 continue
             if event.get("type") == "done":
                 answered[event["client_id"]] = answered.get(event["client_id"], 0) + 1
-                started.pop(event["client_id"], None)
+                outstanding.discard(event["client_id"])
 
     async def parent() -> None:
         async with connect(f"{url}parent/?ticket={parent_ticket}", open_timeout=30) as ws:
@@ -185,7 +204,34 @@ async def run_load(port: int, chat_tickets: list[str], parent_ticket: str, watch
         "alerts": alerts,
         "sent": sent_ids,
         "answered": answered,
+        "timings": timings,
     }
+
+
+def llm_overheads(
+    timings: dict[str, tuple[float, float]], requests: list, parts: list[tuple[float, float]]
+) -> list[float]:
+    """Per answered message: (first delta received - message sent) - (the model's time from the first
+    request about this message to the write of the chunk completing its first sentence), in ms. A
+    classifier question counts as the model's time (it is a model call too)."""
+    by_tag: dict[str, list] = {}
+    for request in requests:
+        body = request.json or {}
+        users = [m.get("content", "") for m in body.get("messages", []) if m.get("role") == "user"]
+        text = users[-1] if users else ""
+        if "[" in text and text.endswith("]"):
+            by_tag.setdefault(text[text.rindex("[") + 1 : -1], []).append(request)
+    overheads = []
+    for client_id, (sent, first) in timings.items():
+        found = by_tag.get(client_id)
+        streamed = [r for r in found or [] if r.json.get("stream") and len(r.sent) > FIRST_SENTENCE_TOKEN]
+        if not streamed:
+            continue
+        asked = min(r.arrived for r in found)
+        model = streamed[-1].sent[FIRST_SENTENCE_TOKEN] - asked
+        overheads.append(((first - sent) - model) * 1000)
+        parts.append(((asked - sent) * 1000, (first - streamed[-1].sent[FIRST_SENTENCE_TOKEN]) * 1000))
+    return overheads
 
 
 def main() -> int:
@@ -198,6 +244,9 @@ def main() -> int:
     parser.add_argument("--ping-every", type=float, default=5.0, help="seconds between one socket's pings")
     parser.add_argument("--alert-every", type=float, default=2.0, help="seconds between the watched child's crises")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--llm", action="store_true", help="stream replies from a local OpenAI-compatible server")
+    parser.add_argument("--first-token", type=float, default=0.3, help="the model's seconds to its first token")
+    parser.add_argument("--tokens-per-second", type=float, default=30.0)
     args = parser.parse_args()
     common.check_local(args.database_url)
     random.seed(7)
@@ -220,6 +269,20 @@ def main() -> int:
     device_ids = list(mine.values_list("pk", flat=True))
     watched_index = next(i for i in range(args.sockets) if device_ids[i % len(device_ids)] == watched_device)
     server_env = {**os.environ, **env, "PATH": f"{common.ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}"}
+    fake = None
+    if args.llm:
+        sys.path.insert(0, str(common.ROOT))
+        from tests.conversations.fake_openai import FakeOpenAI
+
+        fake = FakeOpenAI().start()
+        fake.set_mode(
+            "normal",
+            text=LLM_REPLY,
+            chunks=LLM_TOKENS,
+            first_delay=args.first_token,
+            chunk_delay=1 / args.tokens_per_second,
+        )
+        server_env.update(LLM_PROVIDER="openai", LLM_BASE_URL=fake.base_url, LLM_MODEL="bench-model")
     log_path = Path(tempfile.mkdtemp(prefix="hp-bench-realtime-")) / "server.log"
     log = log_path.open("w")
     server = subprocess.Popen(  # noqa: S602 - the Procfile's own line, as honcho runs it
@@ -247,6 +310,9 @@ def main() -> int:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
         log.close()
+        requests = fake.requests if fake is not None else []
+        if fake is not None:
+            fake.stop()
     from conversations.models import Message, MessageRole
 
     stored = Message.objects.filter(role=MessageRole.CHILD).count()
@@ -277,6 +343,28 @@ def main() -> int:
         ("zero lost or duplicated messages, each stored once", exact),
         (f"alert p99 <= 2x first sentence p99 ({alert_p99 / first_p99:.2f}x)", alert_ok),
     ]
+    if args.llm:
+        parts: list[tuple[float, float]] = []
+        overheads = llm_overheads(result["timings"], requests, parts)
+        over_p99 = p99(overheads)
+        print(f"model requests: {len(requests)}; first token after {args.first_token * 1000:.0f} ms, ", end="")
+        print(f"{args.tokens_per_second:.0f} tokens/s, first sentence at token {FIRST_SENTENCE_TOKEN + 1}")
+        if overheads:
+            print(f"our time to the first checked sentence minus the model's: n={len(overheads)}, ", end="")
+            print(f"p50 {statistics.median(overheads):.1f} ms, p99 {over_p99:.1f} ms, ", end="")
+            print(f"worst {', '.join(f'{v:.0f}' for v in sorted(overheads)[-3:])} ms")
+            before, after = [b for b, _a in parts], [a for _b, a in parts]
+            print(f"  before the model is asked: p50 {statistics.median(before):.1f} ms, p99 {p99(before):.1f} ms")
+            print(f"  from its first sentence to the child: p50 {statistics.median(after):.1f} ms, ", end="")
+            print(f"p99 {p99(after):.1f} ms")
+        label = f"LLM first-sentence overhead p99 <= 20 ms, as the issue states it ({over_p99:.1f} ms)"
+        checks.append((label, bool(overheads) and over_p99 <= 20))
+        # What streaming adds (async HTTP, buffering to a sentence, its check, the frame): the part this
+        # target is about. The time before the model is asked is the gate and the input check, the
+        # same work as a builtin turn (RESULTS.md: the restatement proposed).
+        after_p99 = p99([a for _b, a in parts])
+        label = f"from the model's first sentence to the child p99 <= 20 ms ({after_p99:.1f} ms)"
+        checks.append((label, after_p99 <= 20))
     for label, ok in checks:
         print("PASS " if ok else "FAIL ", label)
     return 0 if all(ok for _label, ok in checks) else 1

@@ -24,8 +24,10 @@ safety, agents, storage and alerts as REST), its events in order: ``accepted``, 
 ``delta`` per sentence as soon as it passed the output check (an LLM's stream is checked sentence by
 sentence as it arrives), ``done`` (or ``refused`` when the gate said no). A ``client_id`` already
 answered is answered again from what was stored, never run twice. One message at a time per socket:
-frames are handled in order, so the next waits for the answer to the one before; across sockets, a
-message to a chat that is still being answered gets ``session_busy``. More than
+messages and resumes are answered in the order they came, each after the one before, while pings and
+bad frames are answered at once (a model may take seconds); across sockets, a message to a chat that
+is still being answered gets ``session_busy``. An app that goes away mid-reply loses the events, not
+the reply: it is finished and stored, and ``resume`` shows it. More than
 ``FLOOD_MESSAGES`` in ``FLOOD_SECONDS`` get a ``throttled`` error. The device is re-checked before
 every ``message`` and ``resume``: revoked, the socket closes with ``4403``. After a reconnect,
 ``resume`` (``session``, ``after``: the last message id the app saw) answers ``missed`` with that
@@ -34,20 +36,22 @@ chat's newer messages, oldest first (``more`` when there are over ``RESUME_LIMIT
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Literal, TypeVar
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.principals import ChildPrincipal
-from accounts.realtime import guardian_group, guardians_publish
+from accounts.realtime import ChildDeviceEvent, guardian_group, guardians_publish
 from accounts.selectors import device_require_paired, device_revoked_error, guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
 from conversations.api.serializers import (
@@ -67,13 +71,23 @@ from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Json
 from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FLOOD_MESSAGES = 10
 FLOOD_SECONDS = 10.0
 ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
+DRAIN_SECONDS = 30  # at a disconnect, plus the LLM's budget: how long replies in progress may finish
 IN_FLIGHT_SECONDS = 30  # plus the LLM's whole budget (a classifier call and a reply): a turn's longest
 RESUME_LIMIT = 100
 # messages per ``missed`` event; the app resumes again after the last one
+
+
+def in_pool(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """A socket's sync work (the database, the cache), awaited from its consumer, in the event loop's
+    thread pool rather than in the one thread ``database_sync_to_async`` shares between every consumer
+    of the process: two children's turns run side by side (each call is whole: its own transactions,
+    its connection closed or returned to the pool after it), instead of queueing behind each other."""
+    return DatabaseSyncToAsync(function, thread_sensitive=False)
 
 
 class ParentEventsConsumer(JsonEventsConsumer):
@@ -82,7 +96,7 @@ class ParentEventsConsumer(JsonEventsConsumer):
     async def connect(self) -> None:
         ticket = ticket_of(self.scope)
         if ticket:
-            actor = await database_sync_to_async(realtime_ticket_redeem)(ticket=ticket)
+            actor = await in_pool(realtime_ticket_redeem)(ticket=ticket)
         else:
             actor = self.scope.get("user")  # the dashboard's session (the origin was checked)
         await self.accept()
@@ -112,9 +126,7 @@ class ParentEventsConsumer(JsonEventsConsumer):
 
     async def _forward(self, child_id: int, payload: dict[str, Any]) -> None:
         """Send, if the account is still active and still guards the child (read now, not at connect)."""
-        if self.user_id is not None and await database_sync_to_async(guardian_may_watch)(
-            user_id=self.user_id, child_id=child_id
-        ):
+        if self.user_id is not None and await in_pool(guardian_may_watch)(user_id=self.user_id, child_id=child_id):
             await self.send_json(payload)
 
 
@@ -212,10 +224,11 @@ def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[s
 
 class ChatConsumer(JsonEventsConsumer):
     principal: ChildPrincipal | None = None
+    gone = False  # the client went away: events are dropped, work in progress is finished
 
     async def connect(self) -> None:
         ticket = ticket_of(self.scope)
-        actor = await database_sync_to_async(realtime_ticket_redeem)(ticket=ticket) if ticket else None
+        actor = await in_pool(realtime_ticket_redeem)(ticket=ticket) if ticket else None
         await self.accept()
         if actor is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -225,14 +238,19 @@ class ChatConsumer(JsonEventsConsumer):
             return
         self.principal = actor
         self.recent: deque[float] = deque()
-        await database_sync_to_async(guardians_publish)(child_id=actor.child_id, event=self._presence("child.online"))
+        self.turns = asyncio.Lock()  # one message (or resume) at a time, in the order they came
+        self.working: set[asyncio.Task[None]] = set()
+        await in_pool(guardians_publish)(child_id=actor.child_id, event=self._presence("child.online"))
 
     async def disconnect(self, code: int) -> None:
+        self.gone = True
+        if self.working:  # a reply being produced is finished and stored: the app resumes to see it
+            await asyncio.wait(set(self.working), timeout=DRAIN_SECONDS + settings.LLM_TIMEOUT_SECONDS * 2)
         if self.principal is not None:
             event = self._presence("child.offline")
-            await database_sync_to_async(guardians_publish)(child_id=self.principal.child_id, event=event)
+            await in_pool(guardians_publish)(child_id=self.principal.child_id, event=event)
 
-    def _presence(self, kind: str) -> dict[str, Any]:
+    def _presence(self, kind: Literal["child.online", "child.offline"]) -> ChildDeviceEvent:
         assert self.principal is not None
         return {"type": kind, "child": self.principal.child_id, "device": self.principal.device.pk}
 
@@ -240,18 +258,10 @@ class ChatConsumer(JsonEventsConsumer):
         if self.principal is None:
             return
         if content.get("type") not in ("message", "resume"):
-            await super().receive_json(content, **kwargs)
+            await super().receive_json(content, **kwargs)  # ping: answered at once, even mid-reply
             return
-        # Everything that reads or writes the child's chats is re-checked against the database: a
-        # resume here, a message in the turn's own transaction (the gate's device channel).
         if content["type"] == "resume":
-            try:
-                await database_sync_to_async(device_require_paired)(device_id=self.principal.device.pk)
-            except ApplicationError as exc:
-                await self._revoked(content.get("client_id"), exc)
-                return
-        if content["type"] == "resume":
-            await self._resume(content)
+            self._in_order(self._resume(content))
             return
         serializer = ChatSocketMessageSerializer(data=content)
         if not serializer.is_valid():
@@ -267,6 +277,22 @@ class ChatConsumer(JsonEventsConsumer):
             await self._refuse(data["client_id"], "throttled", _("Too many messages. Slow down a little."))
             return
         self.recent.append(now)
+        self._in_order(self._message(data))
+
+    def _in_order(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after the socket's earlier messages and resumes, as a task: the frames that follow
+        (a ping, a bad frame, a flood) are answered meanwhile, a reply's seconds with a model notwithstanding."""
+
+        async def ordered() -> None:
+            async with self.turns:
+                await work
+
+        task = asyncio.create_task(ordered())
+        self.working.add(task)
+        task.add_done_callback(self.working.discard)
+
+    async def _message(self, data: dict[str, Any]) -> None:
+        assert self.principal is not None
         try:
             await self._answer(data["text"], data.get("session"), data["client_id"])
         except ApplicationError as exc:
@@ -279,17 +305,26 @@ class ChatConsumer(JsonEventsConsumer):
             sorry = _("Something went wrong on our side. Please try again.")
             await self._refuse(data["client_id"], "internal_error", sorry)
 
+    async def send_json(self, content, close=False):
+        """A reply finishing after the app went away is stored (``resume`` shows it), its events dropped."""
+        if self.gone:
+            return
+        try:
+            await super().send_json(content, close=close)
+        except OSError:  # the server's "client disconnected"
+            self.gone = True
+
     async def _answer(self, text: str, session_id: int | None, client_id: str) -> None:
         """The pipeline's phases, each sentence sent as soon as it passed the output check."""
         principal = self.principal
         assert principal is not None
-        replayed = await database_sync_to_async(_replayed)(principal, client_id)
+        replayed = await in_pool(_replayed)(principal, client_id)
         if replayed is not None:
             for event in replayed:
                 await self.send_json(event)
             return
         claim = (principal.child_id, session_id)
-        if session_id is not None and not await database_sync_to_async(_session_claim)(*claim):
+        if session_id is not None and not await in_pool(_session_claim)(*claim):
             raise ApplicationError(
                 code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
             )
@@ -297,17 +332,17 @@ class ChatConsumer(JsonEventsConsumer):
             await self._turn(principal, text, session_id, client_id)
         finally:
             if session_id is not None:
-                await database_sync_to_async(_session_release)(*claim)
+                await in_pool(_session_release)(*claim)
 
     async def _turn(self, principal: ChildPrincipal, text: str, session_id: int | None, client_id: str) -> None:
-        turn = await database_sync_to_async(turn_begin)(
+        turn = await in_pool(turn_begin)(
             actor=principal, child_id=principal.child_id, text=text, session_id=session_id, channel=Channel.DEVICE
         )
         if turn.finished is not None:  # refused by the gate, or unsafe input answered with care
             result = turn.finished
             for event in _events(result, client_id):
                 await self.send_json(event)
-            await database_sync_to_async(_remember_answered)(principal, client_id, result)
+            await in_pool(_remember_answered)(principal, client_id, result)
             return
         await self.send_json(
             {"type": "accepted", "client_id": client_id, "message": turn.message.pk, "session": turn.session.pk}
@@ -322,21 +357,26 @@ class ChatConsumer(JsonEventsConsumer):
                     await self.send_json({"type": "agent", "client_id": client_id, **agent})
                     first = False
                 await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
-        result = await database_sync_to_async(turn_finish)(turn)
-        await database_sync_to_async(_remember_answered)(principal, client_id, result)
+        result = await in_pool(turn_finish)(turn)
+        await in_pool(_remember_answered)(principal, client_id, result)
         await self.send_json(_done(result, client_id))
 
     async def _resume(self, content: dict[str, Any]) -> None:
+        assert self.principal is not None
         serializer = ChatSocketResumeSerializer(data=content)
         if not serializer.is_valid():
             await self.send_json({"type": "error", **invalid_body(serializer.errors)})
             return
-        assert self.principal is not None
         try:
-            event = await database_sync_to_async(_missed)(
+            # Re-checked against the database like a message (whose turn re-reads it in its transaction).
+            await in_pool(device_require_paired)(device_id=self.principal.device.pk)
+            event = await in_pool(_missed)(
                 self.principal, serializer.validated_data["session"], serializer.validated_data["after"]
             )
         except ApplicationError as exc:
+            if exc.code == device_revoked_error().code:
+                await self._revoked(content.get("client_id"), exc)
+                return
             await self.send_json({"type": "error", **error_body(exc.code, exc.message, exc.fields)})
             return
         await self.send_json(event)
@@ -344,6 +384,7 @@ class ChatConsumer(JsonEventsConsumer):
     async def _revoked(self, client_id: str | None, exc: ApplicationError) -> None:
         await self._refuse(client_id, exc.code, exc.message)
         await self.close(code=CLOSE_FORBIDDEN)
+        self.gone = True  # messages queued behind this one are refused by their turn, silently
 
     async def _refuse(
         self, client_id: str | None, code: str, message: str, fields: dict[str, Any] | None = None

@@ -17,15 +17,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from conversations.agents import warm_up  # noqa: E402
-from conversations.services.risk_model import risk_model_warm_up  # noqa: E402
+from conversations.warm import conversations_warm_up  # noqa: E402
 from happy_partner.access_log import install_uvicorn_filter  # noqa: E402
 from happy_partner.consumers import TicketOrOriginValidator, UnknownRouteConsumer  # noqa: E402
 from happy_partner.routing import websocket_urlpatterns  # noqa: E402
 
-# Load jieba's dictionary when the server starts, not on a child's first message (~0.6 s).
-warm_up()
-risk_model_warm_up()
+conversations_warm_up()  # models, dictionaries and clients load now, not on a child's first message
 # uvicorn's access and handshake lines: paths without query strings (searches, tickets).
 install_uvicorn_filter()
 

@@ -7,9 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "happy_partner.settings")
 application = get_wsgi_application()
 
-from conversations.agents import warm_up  # noqa: E402  (needs Django set up first)
-from conversations.services.risk_model import risk_model_warm_up  # noqa: E402
+from conversations.warm import conversations_warm_up  # noqa: E402  (needs Django set up first)
 
-# Load jieba's dictionary when the worker starts, not on a child's first message (~0.6 s).
-warm_up()
-risk_model_warm_up()
+conversations_warm_up()  # models, dictionaries and clients load now, not on a child's first message

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, ConsentScope, Device, PairingCode, PairingCodeKind, User
-from accounts.realtime import guardians_publish
+from accounts.realtime import ChildDeviceEvent, guardians_publish
 from accounts.selectors import consent_is_active
 from accounts.services.lockout import lockout_admit, lockout_record_failure, lockout_refund
 from accounts.services.pairing_budget import pairing_budget_refund, pairing_budget_spend
@@ -193,7 +193,8 @@ def device_paired_notify(*, device: Device) -> None:
     def send() -> None:
         from accounts.tasks import send_device_paired_email
 
-        guardians_publish(child_id=child_id, event={"type": "device.paired", "child": child_id, "device": device_id})
+        event: ChildDeviceEvent = {"type": "device.paired", "child": child_id, "device": device_id}
+        guardians_publish(child_id=child_id, event=event)
         try:
             send_device_paired_email.delay(device_id=device_id)
         except Exception:
@@ -214,8 +215,8 @@ def device_revoke(*, actor: User, device: Device) -> Device:
     device.revoked_by = actor
     device.save(update_fields=["revoked_at", "revoked_by"])
     logger.info("device revoked device_id=%s by user_id=%s", device.pk, actor.pk)
-    child_id, event = device.child_id, {"type": "device.revoked", "child": device.child_id, "device": device.pk}
-    transaction.on_commit(lambda: guardians_publish(child_id=child_id, event=event))
+    event: ChildDeviceEvent = {"type": "device.revoked", "child": device.child_id, "device": device.pk}
+    transaction.on_commit(lambda: guardians_publish(child_id=event["child"], event=event))
     return device
 
 

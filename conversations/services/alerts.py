@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Guardianship
-from accounts.realtime import guardians_publish
+from accounts.realtime import SafetyAlertEvent, guardians_publish
 from accounts.snapshots import ChildSnapshot
 from conversations.models import Message, SafetyEvent
 from conversations.safety.types import Action, Severity
@@ -63,7 +63,7 @@ def alert_channels(*, severity: str, action: str, preferences: AlertPreferences)
     return AlertChannels(push=preferences.alert_realtime, mail=preferences.alert_email)
 
 
-def _payload(event: SafetyEvent) -> dict[str, Any]:
+def _payload(event: SafetyEvent) -> SafetyAlertEvent:
     return {
         "type": "safety.alert",
         "event": event.pk,

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.features import Feature
 from accounts.models import ConsentRecord, ConsentScope, ParentalControls
 from accounts.principals import Actor, ChildPrincipal
-from accounts.realtime import guardians_publish
+from accounts.realtime import LimitReachedEvent, MessageNewEvent, guardians_publish
 from accounts.selectors import device_require_paired
 from accounts.snapshots import ChildSnapshot, child_snapshot
 from conversations.agents import resolve_subject, respond, route
@@ -432,7 +432,7 @@ def _announce(turn: ChatTurn, reply: Message) -> None:
     stored, but not the words: a dashboard reads those through the history API, where access is
     checked. Built after the commit, so a verdict raised later in the turn (distress) is in it."""
     message = turn.message
-    event = {
+    event: MessageNewEvent = {
         "type": "message.new",
         "child": message.child_id,
         "session": message.session_id,
@@ -464,7 +464,7 @@ def _tell_limit_reached(snapshot: ChildSnapshot, code: str) -> None:
     except Exception:
         first = True
     if first:
-        event = {"type": "limit.reached", "child": snapshot.child_id, "code": code}
+        event: LimitReachedEvent = {"type": "limit.reached", "child": snapshot.child_id, "code": code}
         guardians_publish(child_id=snapshot.child_id, event=event)
 
 

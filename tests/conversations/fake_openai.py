@@ -48,6 +48,8 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-cased names
     body: bytes
     client_port: int  # the client's source port: equal ports mean a reused connection
+    arrived: float = 0.0  # time.monotonic() when the body was read
+    sent: list[float] = field(default_factory=list)  # time.monotonic() as each streamed content chunk left
 
     @property
     def json(self) -> Any:
@@ -72,7 +74,8 @@ class _Config:
     text: str = "Hello from the fake model."
     chunks: list[str] | None = None
     n_chunks: int = 3
-    chunk_delay: float = 0.0
+    chunk_delay: float = 0.0  # before each streamed chunk ("tokens per second")
+    first_delay: float | None = None  # before the first one instead (the model's time to its first token)
     status: int | None = None
     failures: int = 1
     retry_after: str = "0"  # the 429's Retry-After header
@@ -203,6 +206,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, chunked streaming: like real servers
     server: _Server
+    recorded: RecordedRequest  # the request being answered (its chunks' send times are added to it)
     timeout = 15  # an idle kept-alive connection does not pin a thread forever
 
     def setup(self) -> None:
@@ -226,15 +230,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         fake = self.server.fake
-        config, index = fake._record(
-            RecordedRequest(
-                method="POST",
-                path=self.path,
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-                client_port=self.client_address[1],
-            )
+        self.recorded = RecordedRequest(
+            method="POST",
+            path=self.path,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            client_port=self.client_address[1],
+            arrived=time.monotonic(),
         )
+        config, index = fake._record(self.recorded)
         if self.path != COMPLETIONS_PATH:
             self._send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
             return
@@ -320,12 +324,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._start_stream()
         self._event(_chunk(model, {"role": "assistant", "content": ""}))
-        for piece in config.stream_pieces():
-            if config.chunk_delay or drip:
-                fake._sleep(config.drip_seconds if drip else config.chunk_delay)
+        for i, piece in enumerate(config.stream_pieces()):
+            delay = config.first_delay if i == 0 and config.first_delay is not None else config.chunk_delay
+            if delay or drip:
+                fake._sleep(config.drip_seconds if drip else delay)
             if fake._release.is_set():
                 return
             self._event(_chunk(model, {"content": piece}))
+            self.recorded.sent.append(time.monotonic())
         self._event(_chunk(model, {}, finish_reason="stop"))
         self._event("[DONE]")
         self._end_stream()

@@ -364,3 +364,25 @@ async def test_one_message_in_flight_per_chat_across_sockets(settings, fake_open
     finally:
         await first.disconnect()
         await second.disconnect()
+
+
+async def test_a_ping_is_answered_while_a_reply_streams_and_a_reply_outlives_its_socket(settings, fake_openai):
+    await _llm(settings, fake_openai, text="One. Two. Three.", chunks=["One. ", "Two. ", "Three."], chunk_delay=0.4)
+    device, _parent, _device_id = await sync_to_async(_device)("chat.ping.mid.reply@example.com")
+    socket = await _socket(device)
+    try:
+        await socket.send_json_to({"type": "message", "text": "count with me", "client_id": "p-1"})
+        assert (await socket.receive_json_from(timeout=10))["type"] == "accepted"
+        await socket.send_json_to({"type": "ping"})
+        seen = []
+        while (event := await socket.receive_json_from(timeout=10))["type"] != "pong":
+            seen.append(event["type"])
+        assert "done" not in seen  # the pong did not wait for the model
+        assert (await _until_done(socket))[-1]["type"] == "done"
+
+        await socket.send_json_to({"type": "message", "text": "count again", "client_id": "p-2"})
+        assert (await socket.receive_json_from(timeout=10))["type"] == "accepted"
+    finally:
+        await socket.disconnect(timeout=10)  # mid-reply: the app went away (the server lets the reply finish)
+    stored = await sync_to_async(lambda: list(Message.objects.order_by("pk").values_list("role", "text")))()
+    assert stored[-1] == (MessageRole.ASSISTANT, "One. Two. Three.")  # finished and stored all the same
