@@ -31,6 +31,7 @@ import os
 import platform
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,24 @@ def server_pid(shell_pid: int) -> int:
         children = Path(f"/proc/{shell_pid}/task/{shell_pid}/children").read_text().split()
         return int(children[0])
     return shell_pid
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group, SIGKILL after 15 s: uvicorn's graceful shutdown sometimes
+    waits forever on a channel-layer receive cancelled mid-flight (channels_redis; seen with replies
+    still streaming at the end of an --llm run), and a server left behind would skew the next run."""
+    os.killpg(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        server.poll()  # reap the shell, so only live processes keep the group
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=20)
 
 
 def realtime_command(port: int) -> str:
@@ -307,8 +326,7 @@ def main() -> int:
         base_rss = rss_kb(args.server_pid)
         result = asyncio.run(run_load(args.port, chat_tickets, parent_ticket, watched_index, args))
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=20)
+        stop_server(server)
         log.close()
         requests = fake.requests if fake is not None else []
         if fake is not None:
