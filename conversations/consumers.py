@@ -19,8 +19,9 @@ the history API), ``pong``, ``error``.
 Events in: ``ping``.
 
 The chat socket ``/ws/v1/chat/?ticket=…`` (a child device's ticket): each ``message`` goes through the
-one pipeline in its phases (``turn_begin``, ``turn_reply_astream``, ``turn_finish``: the same gate,
-safety, agents, storage and alerts as REST), its events in order: ``accepted``, ``agent``, one
+one pipeline (with the builtin engine ``message_send`` whole, as REST; with an LLM in its phases,
+``turn_begin``, ``turn_reply_astream``, ``turn_finish``: the same gate, safety, agents, storage and
+alerts), its events in order: ``accepted``, ``agent``, one
 ``delta`` per sentence as soon as it passed the output check (an LLM's stream is checked sentence by
 sentence as it arrives), ``done`` (or ``refused`` when the gate said no). A ``client_id`` already
 answered is answered again from what was stored, never run twice. One message at a time per socket:
@@ -62,10 +63,18 @@ from conversations.api.serializers import (
 )
 from conversations.models import Message
 from conversations.models.messages import Channel
+from conversations.providers.registry import get_provider
 from conversations.safety import split_sentences
 from conversations.selectors.history import messages_after
 from conversations.selectors.scope import session_get_for_principal
-from conversations.services.pipeline import ChatResult, turn_begin, turn_finish, turn_reply_astream
+from conversations.services.pipeline import (
+    ChatResult,
+    ChatTurn,
+    message_send,
+    turn_begin,
+    turn_finish,
+    turn_reply_astream,
+)
 from happy_partner.api.errors import error_body, invalid_body
 from happy_partner.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, JsonEventsConsumer, ticket_of
 from happy_partner.errors import ApplicationError, Failure
@@ -210,6 +219,49 @@ def _session_release(child_id: int, session_id: int) -> None:
         logger.warning("chat socket: the cache is down, in-flight not released session_id=%s", session_id)
 
 
+def _turn_start(
+    principal: ChildPrincipal, client_id: str, text: str, session_id: int | None
+) -> list[dict[str, Any]] | ChatTurn:
+    """The start of a socket message, in one call to the thread pool: a ``client_id`` already answered
+    is replayed; the chat is claimed (one message in flight); then with the builtin engine the whole
+    turn (``message_send``: one transaction, nothing to wait for) and its events, with an LLM the turn's
+    first phase, returned to stream (its claim then held until ``_turn_end``)."""
+    replayed = _replayed(principal, client_id)
+    if replayed is not None:
+        return replayed
+    claimed = session_id is not None
+    if session_id is not None and not _session_claim(principal.child_id, session_id):
+        raise ApplicationError(
+            code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
+        )
+    try:
+        child_id, device = principal.child_id, Channel.DEVICE
+        if get_provider() is None:
+            result = message_send(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=device)
+        else:
+            turn = turn_begin(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=device)
+            if turn.finished is None:
+                claimed = False  # the stream's: released by _turn_end
+                return turn
+            result = turn.finished  # refused by the gate, or unsafe input answered with care
+    finally:
+        if claimed and session_id is not None:
+            _session_release(principal.child_id, session_id)
+    _remember_answered(principal, client_id, result)
+    return _events(result, client_id)
+
+
+def _turn_end(principal: ChildPrincipal, client_id: str, turn: ChatTurn, session_id: int | None) -> dict[str, Any]:
+    """The streamed reply stored as shown (its ``done`` event), the ``client_id`` remembered, the chat freed."""
+    try:
+        result = turn_finish(turn)
+        _remember_answered(principal, client_id, result)
+        return _done(result, client_id)
+    finally:
+        if session_id is not None:
+            _session_release(principal.child_id, session_id)
+
+
 def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
     """The ``missed`` event: the child's chat's messages after ``after_id`` (the child's own chats only)."""
     session = session_get_for_principal(principal=principal, session_id=session_id)
@@ -315,51 +367,36 @@ class ChatConsumer(JsonEventsConsumer):
             self.gone = True
 
     async def _answer(self, text: str, session_id: int | None, client_id: str) -> None:
-        """The pipeline's phases, each sentence sent as soon as it passed the output check."""
+        """One hop to the thread pool starts the turn, or answers it whole (the builtin engine, a refusal,
+        a replay); with an LLM the reply then streams on the event loop, each sentence sent as soon as
+        it passed the output check, and one more hop stores it."""
         principal = self.principal
         assert principal is not None
-        replayed = await in_pool(_replayed)(principal, client_id)
-        if replayed is not None:
-            for event in replayed:
+        begun = await in_pool(_turn_start)(principal, client_id, text, session_id)
+        if isinstance(begun, list):
+            for event in begun:
                 await self.send_json(event)
             return
-        claim = (principal.child_id, session_id)
-        if session_id is not None and not await in_pool(_session_claim)(*claim):
-            raise ApplicationError(
-                code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
-            )
+        turn = begun
         try:
-            await self._turn(principal, text, session_id, client_id)
-        finally:
+            await self.send_json(
+                {"type": "accepted", "client_id": client_id, "message": turn.message.pk, "session": turn.session.pk}
+            )
+            first = True
+            # On the event loop: the LLM is awaited over async HTTP, no thread waits while it thinks.
+            async with contextlib.aclosing(turn_reply_astream(turn)) as sentences:
+                async for sentence in sentences:
+                    if first:  # the agent is known once the stream started (an LLM may re-route the message)
+                        assert turn.decision is not None
+                        agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
+                        await self.send_json({"type": "agent", "client_id": client_id, **agent})
+                        first = False
+                    await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
+        except BaseException:
             if session_id is not None:
-                await in_pool(_session_release)(*claim)
-
-    async def _turn(self, principal: ChildPrincipal, text: str, session_id: int | None, client_id: str) -> None:
-        turn = await in_pool(turn_begin)(
-            actor=principal, child_id=principal.child_id, text=text, session_id=session_id, channel=Channel.DEVICE
-        )
-        if turn.finished is not None:  # refused by the gate, or unsafe input answered with care
-            result = turn.finished
-            for event in _events(result, client_id):
-                await self.send_json(event)
-            await in_pool(_remember_answered)(principal, client_id, result)
-            return
-        await self.send_json(
-            {"type": "accepted", "client_id": client_id, "message": turn.message.pk, "session": turn.session.pk}
-        )
-        first = True
-        # On the event loop: the LLM is awaited over async HTTP, no thread waits while it thinks.
-        async with contextlib.aclosing(turn_reply_astream(turn)) as sentences:
-            async for sentence in sentences:
-                if first:  # the agent is known once the stream started (an LLM may re-route the message)
-                    assert turn.decision is not None
-                    agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
-                    await self.send_json({"type": "agent", "client_id": client_id, **agent})
-                    first = False
-                await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
-        result = await in_pool(turn_finish)(turn)
-        await in_pool(_remember_answered)(principal, client_id, result)
-        await self.send_json(_done(result, client_id))
+                await in_pool(_session_release)(principal.child_id, session_id)
+            raise
+        await self.send_json(await in_pool(_turn_end)(principal, client_id, turn, session_id))
 
     async def _resume(self, content: dict[str, Any]) -> None:
         assert self.principal is not None

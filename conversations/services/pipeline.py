@@ -18,7 +18,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,7 +103,7 @@ class ChatResult:
 
 @dataclass
 class ChatTurn:
-    """One turn between its phases (``turn_begin`` → ``turn_reply_stream`` → ``turn_finish``, or
+    """One turn between its phases (``turn_begin`` → ``turn_reply_astream`` → ``turn_finish``, or
     ``message_send`` for all three): what phase 1 stored and decided, carried to the next phases."""
 
     snapshot: ChildSnapshot  # the child as the gate saw them; the reply is written for this child
@@ -119,7 +119,7 @@ class ChatTurn:
     # What this turn changes on the session row, written by one UPDATE in _save_session.
     session_changes: dict[str, Any] = dataclasses.field(default_factory=dict)
     session_messages: int = 0
-    # Set by turn_reply_stream: what the child was shown (checked), and how it was produced.
+    # Set by turn_reply_astream: what the child was shown (checked), and how it was produced.
     streamed: tuple[AgentReply, Answer, str, Verdict | None] | None = None
 
 
@@ -136,7 +136,7 @@ def message_send(
     mode (the caller scoped the child to them); a chat started on a device records the device.
 
     REST's entry. Its reply is checked whole before anything is shown, so a hit replaces the whole
-    reply (the streaming entry, ``turn_reply_stream``, can only replace what was not shown yet); the
+    reply (the streaming entry, ``turn_reply_astream``, can only replace what was not shown yet); the
     gate, safety, context, storage and events are the same phase functions."""
     if isinstance(actor, ChildPrincipal) and actor.child_id != child_id:
         raise not_found(_("No such child."))
@@ -699,29 +699,13 @@ def turn_begin(
     return turn
 
 
-def turn_reply_stream(turn: ChatTurn) -> Generator[str, None, None]:
-    """Phase 2, no transaction open: the reply as checked sentences, each released only after the
-    output check. With an LLM its stream is buffered to sentence boundaries (``split_complete``); a
-    sentence that fails the check stops the stream and a safe ending replaces the rest (what was
-    already shown cannot be taken back). An LLM that fails before its first sentence is replaced by
-    the builtin reply; after it, the child keeps what was said. ``turn_finish`` stores what was shown."""
-    _must_stream(turn)
-    assert turn.ctx is not None and turn.decision is not None
-    started = time.perf_counter()
-    turn.decision, classifier_tokens = _classify(turn.ctx, turn.decision)
-    reply = _ReplyRelease(turn, get_provider(), started, classifier_tokens)
-    yield from reply.opening()
-    with contextlib.closing(reply.sentences()) as sentences:
-        for sentence in sentences:
-            yield reply.release(sentence)
-            if reply.stopped:
-                break
-    reply.close()
-
-
 async def turn_reply_astream(turn: ChatTurn) -> AsyncGenerator[str, None]:
-    """``turn_reply_stream`` on an event loop (the chat socket): the LLM is awaited (async HTTP), so no
-    thread waits while it thinks; the checks are the same code. Touches no database."""
+    """Phase 2, no transaction open, on an event loop (the chat socket): the reply as checked sentences,
+    each released only after the output check. The LLM is awaited over async HTTP, so no thread waits
+    while it thinks. Its stream is buffered to sentence boundaries (``split_complete``); a sentence that
+    fails the check stops the stream and a safe ending replaces the rest (what was already shown cannot
+    be taken back). An LLM that fails before its first sentence is replaced by the builtin reply; after
+    it, the child keeps what was said. ``turn_finish`` stores what was shown. Touches no database."""
     _must_stream(turn)
     assert turn.ctx is not None and turn.decision is not None
     started = time.perf_counter()
@@ -743,7 +727,7 @@ def _must_stream(turn: ChatTurn) -> None:
 
 
 class _ReplyRelease:
-    """Phase 2's one definition, behind the blocking and the async stream: where the sentences come
+    """Phase 2 when it streams: where the sentences come
     from (the builtin reply, or the LLM's stream with the builtin reply when it fails before its first
     sentence), the output check of each, the safe ending, and what is kept for ``turn_finish``."""
 
@@ -803,22 +787,6 @@ class _ReplyRelease:
             return []  # the child keeps what was said
         self.source = BUILTIN_FALLBACK
         return self._builtin_sentences()
-
-    def sentences(self) -> Generator[str, None, None]:
-        if self.provider is None:
-            yield from self._builtin_sentences()
-            return
-        buffer = ""
-        try:
-            prompt, temperature, max_tokens = self._request()
-            stream = self.provider.stream(prompt, temperature=temperature, max_tokens=max_tokens)
-            with contextlib.closing(stream) as pieces:
-                for piece in pieces:
-                    complete, buffer = split_complete(buffer + piece)
-                    yield from complete
-            yield from split_sentences(buffer)
-        except ProviderError as exc:
-            yield from self._failed(exc)
 
     async def asentences(self) -> AsyncGenerator[str, None]:
         if self.provider is None:

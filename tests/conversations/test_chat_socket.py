@@ -187,7 +187,7 @@ async def test_an_unexpected_failure_is_an_error_event_without_details(monkeypat
     def broken(**kwargs):
         raise RuntimeError("the child's words must not reach a log: 我不想活了")
 
-    monkeypatch.setattr(consumers, "turn_begin", broken)
+    monkeypatch.setattr(consumers, "message_send", broken)  # the builtin engine: the whole turn at once
     try:
         await socket.send_json_to({"type": "message", "text": "你好", "client_id": "boom"})
         error = await socket.receive_json_from(timeout=5)
