@@ -45,7 +45,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
-from channels.db import DatabaseSyncToAsync
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -134,8 +134,12 @@ class ParentEventsConsumer(JsonEventsConsumer):
     device_paired = device_revoked = child_online = child_offline = limit_reached = message_new = _as_published
 
     async def _forward(self, child_id: int, payload: dict[str, Any]) -> None:
-        """Send, if the account is still active and still guards the child (read now, not at connect)."""
-        if self.user_id is not None and await in_pool(guardian_may_watch)(user_id=self.user_id, child_id=child_id):
+        """Send, if the account is still active and still guards the child (read now, not at connect).
+        A one-row read on the shared database thread, which the chat turns (in the pool) leave free:
+        an alert never queues behind children's replies."""
+        if self.user_id is not None and await database_sync_to_async(guardian_may_watch)(
+            user_id=self.user_id, child_id=child_id
+        ):
             await self.send_json(payload)
 
 
