@@ -99,10 +99,13 @@ def active_consent_scopes(*, child: ChildProfile) -> list[str]:
     return sorted(ConsentRecord.objects.filter(child=child, withdrawn_at__isnull=True).values_list("scope", flat=True))
 
 
+DEVICE_REVOKED = "device_revoked"
+
+
 def device_revoked_error(*, kind: Failure = Failure.FORBIDDEN) -> ApplicationError:
     """The one wording of "this device was unpaired" (``kind``: how the entry point says it)."""
     return ApplicationError(
-        code="device_revoked",
+        code=DEVICE_REVOKED,
         message=_("This device has been removed by a parent. Ask a parent to pair it again."),
         kind=kind,
     )

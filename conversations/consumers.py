@@ -53,7 +53,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.principals import ChildPrincipal
 from accounts.realtime import ChildDeviceEvent, guardian_group, guardians_publish
-from accounts.selectors import device_require_paired, device_revoked_error, guardian_may_watch
+from accounts.selectors import DEVICE_REVOKED, device_require_paired, guardian_may_watch
 from accounts.services.tickets import realtime_ticket_redeem
 from conversations.api.serializers import (
     ChatSocketMessageSerializer,
@@ -87,8 +87,8 @@ FLOOD_SECONDS = 10.0
 ANSWERED_SECONDS = 24 * 3600  # how long a client_id is remembered as answered
 DRAIN_SECONDS = 30  # at a disconnect, plus the LLM's budget: how long replies in progress may finish
 IN_FLIGHT_SECONDS = 30  # plus the LLM's whole budget (a classifier call and a reply): a turn's longest
-RESUME_LIMIT = 100
-# messages per ``missed`` event; the app resumes again after the last one
+RESUME_LIMIT = 100  # messages per ``missed`` event; the app resumes again after the last one
+PENDING = "pending"  # a client_id being answered right now
 
 
 def in_pool(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
@@ -176,19 +176,36 @@ def _done(result: ChatResult, client_id: str, *, replayed: bool = False) -> dict
     return done
 
 
-def _replayed(principal: ChildPrincipal, client_id: str) -> list[dict[str, Any]] | None:
-    """The events of a ``client_id`` this device already had answered, or None."""
+def _client_id_claim(principal: ChildPrincipal, client_id: str) -> list[dict[str, Any]] | None:
+    """None when this device's ``client_id`` is new (it is now marked as being answered); the stored
+    events when it was answered before; ``in_progress`` while another socket answers it. With the
+    cache down, None: a resent client_id may then be answered twice."""
+    key = _answered_key(principal.device.pk, client_id)
     try:
-        stored = cache.get(_answered_key(principal.device.pk, client_id))
-    except Exception:  # the cache is down: answer (a resent client_id may then be answered twice)
+        if cache.add(key, PENDING, IN_FLIGHT_SECONDS + settings.LLM_TIMEOUT_SECONDS * 2):
+            return None
+        stored = cache.get(key)
+    except Exception:
         return None
-    if stored is None:
+    if stored is None:  # expired in between
         return None
+    if stored == PENDING:
+        raise ApplicationError(
+            code="in_progress", message=_("I'm still answering that message."), kind=Failure.CONFLICT
+        )
     message = Message.objects.select_related("session").filter(pk=stored["message"]).first()
     reply = Message.objects.filter(pk=stored["reply"]).first()
-    if message is None or reply is None:
-        return None
+    if message is None or reply is None:  # deleted since: answered, and gone
+        return []
     return _events(ChatResult(message.session, message, reply, stored["refusal"]), client_id, replayed=True)
+
+
+def _client_id_release(principal: ChildPrincipal, client_id: str) -> None:
+    """A message that failed before it was answered may be sent again."""
+    try:
+        cache.delete(_answered_key(principal.device.pk, client_id))
+    except Exception:
+        logger.warning("chat socket: the cache is down, client_id not released device_id=%s", principal.device.pk)
 
 
 def _remember_answered(principal: ChildPrincipal, client_id: str, result: ChatResult) -> None:
@@ -230,15 +247,16 @@ def _turn_start(
     is replayed; the chat is claimed (one message in flight); then with the builtin engine the whole
     turn (``message_send``: one transaction, nothing to wait for) and its events, with an LLM the turn's
     first phase, returned to stream (its claim then held until ``_turn_end``)."""
-    replayed = _replayed(principal, client_id)
+    replayed = _client_id_claim(principal, client_id)
     if replayed is not None:
         return replayed
     claimed = session_id is not None
-    if session_id is not None and not _session_claim(principal.child_id, session_id):
-        raise ApplicationError(
-            code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
-        )
     try:
+        if session_id is not None and not _session_claim(principal.child_id, session_id):
+            claimed = False
+            raise ApplicationError(
+                code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
+            )
         child_id, device = principal.child_id, Channel.DEVICE
         if get_provider() is None:
             result = message_send(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=device)
@@ -248,10 +266,13 @@ def _turn_start(
                 claimed = False  # the stream's: released by _turn_end
                 return turn
             result = turn.finished  # refused by the gate, or unsafe input answered with care
+        _remember_answered(principal, client_id, result)  # before the chat is free again
+    except BaseException:
+        _client_id_release(principal, client_id)
+        raise
     finally:
         if claimed and session_id is not None:
             _session_release(principal.child_id, session_id)
-    _remember_answered(principal, client_id, result)
     return _events(result, client_id)
 
 
@@ -261,9 +282,19 @@ def _turn_end(principal: ChildPrincipal, client_id: str, turn: ChatTurn, session
         result = turn_finish(turn)
         _remember_answered(principal, client_id, result)
         return _done(result, client_id)
+    except BaseException:
+        _client_id_release(principal, client_id)
+        raise
     finally:
         if session_id is not None:
             _session_release(principal.child_id, session_id)
+
+
+def _turn_abandon(principal: ChildPrincipal, client_id: str, session_id: int | None) -> None:
+    """A streamed turn that failed: the chat is free, the client_id may be sent again."""
+    _client_id_release(principal, client_id)
+    if session_id is not None:
+        _session_release(principal.child_id, session_id)
 
 
 def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[str, Any]:
@@ -281,6 +312,7 @@ def _missed(principal: ChildPrincipal, session_id: int, after_id: int) -> dict[s
 class ChatConsumer(JsonEventsConsumer):
     principal: ChildPrincipal | None = None
     gone = False  # the client went away: events are dropped, work in progress is finished
+    working: set[asyncio.Task[None]] = set()  # never added to: connect gives each socket its own set
 
     async def connect(self) -> None:
         ticket = ticket_of(self.scope)
@@ -300,11 +332,12 @@ class ChatConsumer(JsonEventsConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.gone = True
-        if self.working:  # a reply being produced is finished and stored: the app resumes to see it
+        if self.principal is None:  # refused at connect: nothing was started
+            return
+        event = self._presence("child.offline")  # told first: a reconnect's child.online comes after it
+        await in_pool(guardians_publish)(child_id=self.principal.child_id, event=event)
+        if self.working:  # the reply being produced is finished and stored: the app resumes to see it
             await asyncio.wait(set(self.working), timeout=DRAIN_SECONDS + settings.LLM_TIMEOUT_SECONDS * 2)
-        if self.principal is not None:
-            event = self._presence("child.offline")
-            await in_pool(guardians_publish)(child_id=self.principal.child_id, event=event)
 
     def _presence(self, kind: Literal["child.online", "child.offline"]) -> ChildDeviceEvent:
         assert self.principal is not None
@@ -341,18 +374,26 @@ class ChatConsumer(JsonEventsConsumer):
 
         async def ordered() -> None:
             async with self.turns:
+                if self.gone:  # the app left before this one started: nothing was stored, it resends
+                    work.close()
+                    return
                 await work
 
         task = asyncio.create_task(ordered())
         self.working.add(task)
-        task.add_done_callback(self.working.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.working.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # a bug: the handlers catch what they expect
+            logger.error("chat socket task failed (%s)", type(task.exception()).__name__)
 
     async def _message(self, data: dict[str, Any]) -> None:
         assert self.principal is not None
         try:
             await self._answer(data["text"], data.get("session"), data["client_id"])
         except ApplicationError as exc:
-            if exc.code == device_revoked_error().code:
+            if exc.code == DEVICE_REVOKED:
                 await self._revoked(data["client_id"], exc)
                 return
             await self._refuse(data["client_id"], exc.code, exc.message, exc.fields)
@@ -397,8 +438,7 @@ class ChatConsumer(JsonEventsConsumer):
                         first = False
                     await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
         except BaseException:
-            if session_id is not None:
-                await in_pool(_session_release)(principal.child_id, session_id)
+            await in_pool(_turn_abandon)(principal, client_id, session_id)
             raise
         await self.send_json(await in_pool(_turn_end)(principal, client_id, turn, session_id))
 
@@ -415,14 +455,20 @@ class ChatConsumer(JsonEventsConsumer):
                 self.principal, serializer.validated_data["session"], serializer.validated_data["after"]
             )
         except ApplicationError as exc:
-            if exc.code == device_revoked_error().code:
+            if exc.code == DEVICE_REVOKED:
                 await self._revoked(content.get("client_id"), exc)
                 return
             await self.send_json({"type": "error", **error_body(exc.code, exc.message, exc.fields)})
             return
+        except Exception as exc:
+            logger.error("chat socket resume failed (%s) device_id=%s", type(exc).__name__, self.principal.device.pk)
+            await self._refuse(None, "internal_error", _("Something went wrong on our side. Please try again."))
+            return
         await self.send_json(event)
 
     async def _revoked(self, client_id: str | None, exc: ApplicationError) -> None:
+        if self.gone:
+            return
         await self._refuse(client_id, exc.code, exc.message)
         await self.close(code=CLOSE_FORBIDDEN)
         self.gone = True  # messages queued behind this one are refused by their turn, silently

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,10 +31,6 @@ class Provider(Protocol):
     name: str
 
     def complete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion: ...
-
-    def stream(
-        self, messages: list[ChatMessage], *, temperature: float, max_tokens: int
-    ) -> Generator[str, None, None]: ...
 
     # The same on an event loop (the chat socket): no thread waits while the model thinks.
     async def acomplete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion: ...

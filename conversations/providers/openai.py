@@ -35,9 +35,9 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -277,17 +277,6 @@ class OpenAIProvider:
         )
         return completion
 
-    def stream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Generator[str, None, None]:
-        """Text deltas as the server produces them (Server-Sent Events).
-
-        Lazy like any generator: the breaker check and the request happen on the first ``next()``.
-        ``timeout`` bounds the whole stream. Raises ProviderError on failure, possibly after some
-        text was yielded (a stall mid-way); retries happen only before the first byte of the body.
-        Closing the generator early closes the connection.
-        """
-        payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
-        return self._stream(payload)
-
     async def acomplete(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> Completion:
         """:meth:`complete` for an event loop: the same deadline, retries, breaker and errors, and no
         thread waits while the model thinks."""
@@ -316,8 +305,11 @@ class OpenAIProvider:
         return completion
 
     def astream(self, messages: list[ChatMessage], *, temperature: float, max_tokens: int) -> AsyncGenerator[str, None]:
-        """:meth:`stream` for an event loop (``async for``): text deltas as they arrive, the whole stream
-        within ``timeout`` (each wait for the next line gets what is left of it), retries only before
+        """Text deltas as the server produces them (Server-Sent Events), for an event loop (``async for``;
+        the chat socket streams with it): no thread waits while the model thinks. Lazy: the breaker
+        check and the request happen on the first ``anext()``. ``timeout`` bounds the whole stream
+        (each wait for the next line gets what is left of it). Raises ProviderError on failure, possibly
+        after some text was yielded (a stall mid-way); retries happen only before the first byte of
         the body. ``aclose()`` it to stop early: the connection closes."""
         payload = self._payload(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
         return self._astream(payload)
@@ -486,60 +478,6 @@ class OpenAIProvider:
             completion_tokens=_as_int(usage.get("completion_tokens")),
         )
 
-    def _stream(self, payload: dict[str, Any]) -> Generator[str, None, None]:
-        started = time.monotonic()
-        deadline = started + self.timeout
-        self._admit()
-        attempts = _Attempts()
-        chunks = 0
-        try:
-            response, watchdog = self._open(payload, deadline, attempts)
-            try:
-                content_type = response.headers.get("content-type", "")
-                if content_type.startswith("application/json"):
-                    # A server that ignores "stream": true still gave a valid reply: pass it on whole.
-                    text = self._parse_completion(self._read_body(response, watchdog, deadline)).text
-                    chunks = 1
-                    yield text
-                else:
-                    for piece in self._iter_sse_text(response, watchdog, deadline):
-                        chunks += 1
-                        yield piece
-            finally:
-                watchdog.cancel()
-                response.close()
-        except ProviderError as exc:
-            self.breaker.record_failure()
-            self._log_failure("stream", exc, started, attempts, chunks)
-            raise
-        except GeneratorExit:
-            # The consumer stopped early; it can only do so at a yield, so text had arrived and the
-            # server was working.
-            self.breaker.record_success()
-            raise
-        except BaseException:
-            self.breaker.release()
-            raise
-        self.breaker.record_success()
-        logger.info("llm stream ok attempts=%d chunks=%d ms=%d", attempts.count, chunks, _ms_since(started))
-
-    def _iter_sse_text(self, response: httpx.Response, watchdog: _Watchdog, deadline: float) -> Iterator[str]:
-        text = _StreamText()
-        try:
-            for line in response.iter_lines():
-                if time.monotonic() > deadline:
-                    raise ProviderTimeoutError("LLM deadline passed while streaming")
-                piece = text.feed(line)
-                if piece:
-                    yield piece
-                if text.done:
-                    break
-        except httpx.HTTPError as exc:
-            raise _read_error(exc, timed_out=watchdog.fired) from exc
-        tail = text.finish(late=watchdog.fired or time.monotonic() > deadline)
-        if tail:
-            yield tail
-
     async def _astream(self, payload: dict[str, Any]) -> AsyncGenerator[str, None]:
         started = time.monotonic()
         deadline = started + self.timeout
@@ -558,22 +496,24 @@ class OpenAIProvider:
                     yield self._parse_completion(body).text
                 else:
                     text = _StreamText()
-                    lines = response.aiter_lines()
-                    while not text.done:
-                        # The deadline bounds each wait, never a yield: the caller's own awaits between
-                        # two pieces must not be cancelled by it.
-                        try:
-                            line = await asyncio.wait_for(anext(lines), deadline - time.monotonic())
-                        except StopAsyncIteration:
-                            break
-                        except TimeoutError as exc:
-                            raise ProviderTimeoutError("LLM deadline passed while streaming") from exc
-                        except httpx.HTTPError as exc:
-                            raise _read_error(exc, timed_out=False) from exc
-                        piece = text.feed(line)
-                        if piece:
-                            chunks += 1
-                            yield piece
+                    lines_of = cast(AsyncGenerator[str, None], response.aiter_lines())  # an async generator
+                    async with contextlib.aclosing(lines_of) as lines:
+                        while not text.done:
+                            # The deadline bounds each wait, never a yield: the caller's own awaits
+                            # between two pieces must not be cancelled by it.
+                            if time.monotonic() > deadline:  # as the blocking stream: buffered text too
+                                raise ProviderTimeoutError("LLM deadline passed while streaming")
+                            try:
+                                async with _deadline(deadline):
+                                    line = await anext(lines)
+                            except StopAsyncIteration:
+                                break
+                            except httpx.HTTPError as exc:
+                                raise _read_error(exc, timed_out=False) from exc
+                            piece = text.feed(line)
+                            if piece:
+                                chunks += 1
+                                yield piece
                     tail = text.finish(late=time.monotonic() > deadline)
                     if tail:
                         chunks += 1
@@ -635,18 +575,6 @@ class _SSEEvents:
             return None
         data, self._pending = "\n".join(self._pending), []
         return data
-
-
-def _sse_data(lines: Iterable[str]) -> Iterator[str]:
-    """The data of each event of a whole event stream."""
-    events = _SSEEvents()
-    for line in lines:
-        data = events.feed(line)
-        if data is not None:
-            yield data
-    data = events.end()
-    if data is not None:
-        yield data
 
 
 class _StreamText:

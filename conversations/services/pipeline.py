@@ -423,7 +423,7 @@ def _store_reply(prepared: ChatTurn, text: str, agent: str, **fields: Any) -> Me
 def _finished(prepared: ChatTurn, reply: Message, refusal: str | None) -> ChatResult:
     """The end of every turn (answered, refused, or answered with care): its result, and the guardians'
     live feed told after the commit, behind any alert the turn raised."""
-    transaction.on_commit(lambda: _announce(prepared, reply))
+    transaction.on_commit(lambda: _announce(prepared, reply), robust=True)  # a lost push must not fail the turn
     return ChatResult(prepared.session, prepared.message, reply, refusal)
 
 
@@ -527,7 +527,9 @@ async def _aclassify(ctx: AgentContext, decision: RouteDecision) -> tuple[RouteD
         temperature, max_tokens = CLASSIFIER_PARAMS
         question = classifier_messages(ctx.text, ctx.enabled)
         completion = await provider.acomplete(question, temperature=temperature, max_tokens=max_tokens)
-    except ProviderError:
+    except Exception as exc:  # a ProviderError, or a bug in a provider: the keyword router's choice stands
+        if not isinstance(exc, ProviderError):
+            logger.exception("llm classifier raised unexpectedly")
         return decision, (0, 0)
     return _classified(ctx, decision, completion)
 
@@ -780,7 +782,7 @@ class _ReplyRelease:
         temperature, max_tokens = AGENT_PARAMS[self.turn.decision.agent]
         return build_messages(self.turn.ctx, self.turn.decision), temperature, max_tokens
 
-    def _failed(self, exc: ProviderError) -> list[str]:
+    def _failed(self, exc: Exception) -> list[str]:
         child_id, said = self.turn.message.child_id, self.said
         logger.warning("llm stream failed (%s) child_id=%s said=%s", type(exc).__name__, child_id, said)
         if said:
@@ -804,7 +806,9 @@ class _ReplyRelease:
                         yield sentence
             for sentence in split_sentences(buffer):
                 yield sentence
-        except ProviderError as exc:
+        except Exception as exc:  # a ProviderError, or a bug in a provider: the child is answered all the same
+            if not isinstance(exc, ProviderError):
+                logger.exception("llm provider raised unexpectedly; answering with builtin")
             for sentence in self._failed(exc):
                 yield sentence
 

@@ -161,6 +161,9 @@ async def test_only_a_child_devices_ticket_opens_the_chat_socket():
     nobody = WebsocketCommunicator(application, PATH, headers=[(b"origin", b"http://127.0.0.1")])
     assert (await nobody.connect(timeout=5))[0]
     assert (await nobody.receive_output(timeout=5))["code"] == 4401
+    for refused in (socket, nobody):  # the server still delivers the disconnect: handled, not a crash
+        await refused.send_input({"type": "websocket.disconnect", "code": 4401})
+        await refused.wait(timeout=5)  # re-raises what the consumer raised
 
 
 async def test_a_refusal_by_the_gate_comes_as_refused():
@@ -314,8 +317,7 @@ async def test_the_socket_awaits_the_llm_on_the_event_loop_and_records_the_devic
     def blocking(*args, **kwargs):
         raise AssertionError("the chat socket must not block a thread on the LLM")
 
-    monkeypatch.setattr(OpenAIProvider, "stream", blocking)
-    monkeypatch.setattr(OpenAIProvider, "complete", blocking)
+    monkeypatch.setattr(OpenAIProvider, "complete", blocking)  # the classifier's blocking call
     device, _parent, _device_id = await sync_to_async(_device)("chat.async.llm@example.com")
     socket = await _socket(device)
     try:
@@ -386,3 +388,23 @@ async def test_a_ping_is_answered_while_a_reply_streams_and_a_reply_outlives_its
         await socket.disconnect(timeout=10)  # mid-reply: the app went away (the server lets the reply finish)
     stored = await sync_to_async(lambda: list(Message.objects.order_by("pk").values_list("role", "text")))()
     assert stored[-1] == (MessageRole.ASSISTANT, "One. Two. Three.")  # finished and stored all the same
+
+
+async def test_a_client_id_resent_on_another_socket_while_it_is_answered_is_in_progress(settings, fake_openai):
+    await _llm(settings, fake_openai, text="One. Two.", chunks=["One. ", "Two."], chunk_delay=0.3)
+    device, _parent, _device_id = await sync_to_async(_device)("chat.resend.busy@example.com")
+    first, second = await _socket(device), await _socket(device)
+    try:
+        message = {"type": "message", "text": "count with me", "client_id": "r-1"}
+        await first.send_json_to(message)
+        assert (await first.receive_json_from(timeout=10))["type"] == "accepted"
+        await second.send_json_to(message)  # the app reconnected and resent it
+        busy = await second.receive_json_from(timeout=10)
+        assert (busy["type"], busy["error"]["code"]) == ("error", "in_progress")
+        assert (await _until_done(first))[-1]["type"] == "done"
+        await second.send_json_to(message)
+        assert (await _until_done(second))[-1]["replayed"] is True  # answered once, replayed after
+        assert await Message.objects.acount() == 2
+    finally:
+        await first.disconnect()
+        await second.disconnect()

@@ -1,6 +1,7 @@
 """Safety through the whole pipeline: masked before storage, escalations alert guardians at once,
 unsafe LLM output never reaches the child, failures fail closed."""
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,21 +52,40 @@ def test_personal_information_is_masked_before_it_is_stored(family):
     assert body["refusal"] is None  # masked messages are still answered
 
 
+def _first_of_type(layer, channel: str, kind: str, limit: int = 5) -> dict | None:
+    """The first event of ``kind`` on ``channel`` among the next few, each waited for at most a second."""
+
+    async def receive() -> dict | None:
+        for _ in range(limit):
+            try:
+                event = await asyncio.wait_for(layer.receive(channel), timeout=1)
+            except TimeoutError:
+                return None
+            if event["type"] == kind:
+                return event
+        return None
+
+    return async_to_sync(receive)()
+
+
 def test_self_harm_escalates_alerts_guardians_and_never_reaches_an_agent(family, django_capture_on_commit_callbacks):
     parent, child, device = family
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(guardian_group(parent.pk), channel)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         body = _chat(device, "我不想活了，我想自杀")
+    # The alert is published before the turn's summary (message.new): it is registered first.
+    published = [c.__qualname__.split(".")[0] for c in callbacks]
+    assert published.index("safety_event_record") < published.index("_finished")
     assert body["safety"]["action"] == "escalate"
     assert "self_harm" in body["safety"]["categories"]
     assert body["reply"]["agent"] == "safety"
     event = SafetyEvent.objects.get(child=child)
     assert event.action == "escalate" and event.parent_notified_at is not None
     assert "我不想活了，我想自杀" not in str(event.evidence)  # lexicon terms at most, never the sentence
-    alert = async_to_sync(layer.receive)(channel)
-    assert alert["type"] == "safety.alert" and alert["event"] == event.pk
+    alert = _first_of_type(layer, channel, "safety.alert")  # the turn's summary (message.new) comes too
+    assert alert is not None and alert["event"] == event.pk
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [parent.email]
     assert "我不想活了" not in mail.outbox[0].body
 

@@ -25,7 +25,7 @@ from conversations.providers.openai import (
     ProviderTimeoutError,
     _delta_text,
     _parse_retry_after,
-    _sse_data,
+    _SSEEvents,
     _ThinkFilter,
     strip_think,
 )
@@ -100,17 +100,18 @@ def _complete(provider: OpenAIProvider) -> Completion:
     return provider.complete(_messages(), temperature=0.3, max_tokens=120)
 
 
-def _stream(provider: OpenAIProvider) -> list[str]:
-    return list(provider.stream(_messages(), temperature=0.3, max_tokens=120))
-
-
 async def _collect(stream: AsyncIterator[str]) -> list[str]:
     return [piece async for piece in stream]
 
 
+def _stream(provider: OpenAIProvider) -> list[str]:
+    """The whole stream, on an event loop of its own (the chat socket is its only caller)."""
+    return asyncio.run(_collect(provider.astream(_messages(), temperature=0.3, max_tokens=120)))
+
+
 class Calls:
-    """The provider's calls one way: blocking (``complete``/``stream``, the REST views) or on an event
-    loop (``acomplete``/``astream``, the chat socket). The tests that take ``calls`` run both ways."""
+    """A whole reply one way: blocking (``complete``, the REST views) or on an event loop
+    (``acomplete``, the chat socket). The tests that take ``calls`` run both ways."""
 
     def __init__(self, way: str) -> None:
         self.way = way
@@ -119,11 +120,6 @@ class Calls:
         if self.way == "sync":
             return _complete(provider)
         return asyncio.run(provider.acomplete(_messages(), temperature=0.3, max_tokens=120))
-
-    def stream(self, provider: OpenAIProvider) -> list[str]:
-        if self.way == "sync":
-            return _stream(provider)
-        return asyncio.run(_collect(provider.astream(_messages(), temperature=0.3, max_tokens=120)))
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -183,7 +179,7 @@ def test_one_provider_serves_concurrent_threads(fake_openai, provider):
     lock = threading.Lock()
 
     def worker(i: int) -> None:
-        text = _complete(provider).text if i % 2 else "".join(_stream(provider))
+        text = _complete(provider).text
         with lock:
             results.append(text)
 
@@ -196,11 +192,11 @@ def test_one_provider_serves_concurrent_threads(fake_openai, provider):
     assert len(fake_openai.requests) == 8
 
 
-def test_stream_yields_the_chunks_in_order(fake_openai, provider, calls):
+def test_stream_yields_the_chunks_in_order(fake_openai, provider):
     chunks = ["从前有一只", "小恐龙，", "它最喜欢", "数星星。"]
     fake_openai.set_mode(Mode.NORMAL, text="".join(chunks), chunks=chunks)
 
-    pieces = calls.stream(provider)
+    pieces = _stream(provider)
 
     assert pieces == chunks
     assert "".join(pieces) == "从前有一只小恐龙，它最喜欢数星星。"
@@ -211,26 +207,16 @@ def test_stream_yields_the_chunks_in_order(fake_openai, provider, calls):
     assert provider.breaker.consecutive_failures == 0
 
 
-def test_stream_splits_text_from_the_server(fake_openai, provider, calls):
+def test_stream_splits_text_from_the_server(fake_openai, provider):
     fake_openai.set_mode(Mode.NORMAL, text="Once upon a time there was a robot.", n_chunks=5)
-    pieces = calls.stream(provider)
+    pieces = _stream(provider)
     assert len(pieces) == 5
     assert "".join(pieces) == "Once upon a time there was a robot."
 
 
-def test_stream_accepts_a_server_that_answers_json(fake_openai, provider, calls):
+def test_stream_accepts_a_server_that_answers_json(fake_openai, provider):
     fake_openai.set_mode(Mode.NORMAL, text="Whole reply.", force_json=True)
-    assert calls.stream(provider) == ["Whole reply."]
-
-
-def test_stream_closed_early_is_not_a_failure(fake_openai, provider, calls):
-    fake_openai.set_mode(Mode.NORMAL, text="abcdef", chunks=["ab", "cd", "ef"])
-    stream = provider.stream(_messages(), temperature=0.3, max_tokens=120)
-    assert next(stream) == "ab"
-    stream.close()
-    assert provider.breaker.state is CircuitState.CLOSED
-    assert provider.breaker.consecutive_failures == 0
-    calls.complete(provider)  # the provider is still usable
+    assert _stream(provider) == ["Whole reply."]
 
 
 # --- retries -----------------------------------------------------------------------------------------
@@ -244,10 +230,10 @@ def test_500_is_retried_then_raises(fake_openai, provider, calls):
     assert len(fake_openai.requests) == 3  # 1 + max_retries
 
 
-def test_stream_500_is_retried_then_raises(fake_openai, provider, calls):
+def test_stream_500_is_retried_then_raises(fake_openai, provider):
     fake_openai.set_mode(Mode.ERROR_500, status=503)
     with pytest.raises(ProviderHTTPError):
-        calls.stream(provider)
+        _stream(provider)
     assert len(fake_openai.requests) == 3
 
 
@@ -258,9 +244,9 @@ def test_429_then_200_succeeds_after_a_retry(fake_openai, provider, calls):
     assert provider.breaker.consecutive_failures == 0
 
 
-def test_stream_429_then_200_succeeds_after_a_retry(fake_openai, provider, calls):
+def test_stream_429_then_200_succeeds_after_a_retry(fake_openai, provider):
     fake_openai.set_mode(Mode.RATE_LIMIT_THEN_OK, failures=2, text="ok then", chunks=["ok", " then"])
-    assert calls.stream(provider) == ["ok", " then"]
+    assert _stream(provider) == ["ok", " then"]
     assert len(fake_openai.requests) == 3
 
 
@@ -316,11 +302,11 @@ def test_stalled_server_fails_within_the_deadline(fake_openai, provider, calls):
     assert len(fake_openai.requests) == 1  # a read timeout spends the budget: no retry
 
 
-def test_stalled_stream_fails_within_the_deadline(fake_openai, provider, calls):
+def test_stalled_stream_fails_within_the_deadline(fake_openai, provider):
     fake_openai.set_mode(Mode.STALL, stall_seconds=10)
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        calls.stream(provider)
+        _stream(provider)
     assert time.monotonic() - started < BOUND
 
 
@@ -333,23 +319,11 @@ def test_trickling_body_cannot_outlive_the_deadline(fake_openai, provider, calls
     assert time.monotonic() - started < BOUND
 
 
-def test_stream_that_stalls_midway_fails_within_the_deadline(fake_openai, provider):
-    fake_openai.set_mode(Mode.STREAM_STALL, chunks=["Once ", "upon ", "a ", "time"], stall_after=2)
-    received: list[str] = []
-    started = time.monotonic()
-    with pytest.raises(ProviderTimeoutError):
-        for piece in provider.stream(_messages(), temperature=0.3, max_tokens=120):
-            received.append(piece)
-    assert time.monotonic() - started < BOUND
-    assert received == ["Once ", "upon "]  # what arrived before the stall, never retried after it
-    assert len(fake_openai.requests) == 1
-
-
-def test_slow_stream_is_cut_at_the_total_deadline(fake_openai, provider, calls):
+def test_slow_stream_is_cut_at_the_total_deadline(fake_openai, provider):
     fake_openai.set_mode(Mode.NORMAL, text="x" * 40, n_chunks=40, chunk_delay=0.1)  # ~4 s in all
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        calls.stream(provider)
+        _stream(provider)
     assert time.monotonic() - started < BOUND
 
 
@@ -362,17 +336,15 @@ async def test_async_calls_on_one_loop_reuse_the_connection(fake_openai, provide
 
 async def test_async_streams_wait_together_on_one_thread(fake_openai, provider):
     # Each stream takes ~0.5 s of the server's time; twenty at once on the loop take about as long as
-    # one, where twenty blocking calls on the default pool would queue behind its threads.
+    # one, where twenty blocking calls on a default pool (a handful of threads) would take 2 s or more.
     fake_openai.set_mode(Mode.NORMAL, text="abcde", n_chunks=5, chunk_delay=0.1)
-    threads_before = threading.active_count()
     started = time.monotonic()
     results = await asyncio.gather(
         *(_collect(provider.astream(_messages(), temperature=0.3, max_tokens=120)) for _ in range(20))
     )
     elapsed = time.monotonic() - started
     assert results == [["a", "b", "c", "d", "e"]] * 20
-    assert elapsed < 0.5 * 20 / 4  # far below queueing behind a handful of threads
-    assert threading.active_count() <= threads_before + 1  # (the fake server's threads are its own)
+    assert elapsed < 1.5
 
 
 async def test_async_stream_closed_early_is_not_a_failure(fake_openai, provider):
@@ -420,10 +392,10 @@ def test_malformed_or_empty_reply_is_a_provider_error(fake_openai, provider, mod
 
 
 @pytest.mark.parametrize("mode", [Mode.MALFORMED_JSON, Mode.EMPTY_CHOICES])
-def test_malformed_or_empty_stream_is_a_provider_error(fake_openai, provider, mode, calls):
+def test_malformed_or_empty_stream_is_a_provider_error(fake_openai, provider, mode):
     fake_openai.set_mode(mode)
     with pytest.raises(ProviderError):
-        calls.stream(provider)
+        _stream(provider)
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "<think>only reasoning</think>"])
@@ -448,7 +420,9 @@ def test_closed_provider_raises_provider_error(provider, calls):
 
 def test_sse_parsing_follows_the_event_stream_format():
     lines = [": keep-alive", "event: message", "id: 7", "data: a", "data:b", "", "", "data: [DONE]"]
-    assert list(_sse_data(lines)) == ["a\nb", "[DONE]"]
+    events = _SSEEvents()
+    found = [data for line in lines if (data := events.feed(line)) is not None]
+    assert [*found, events.end()] == ["a\nb", "[DONE]"]
 
 
 @pytest.mark.parametrize(
@@ -495,7 +469,7 @@ def test_reasoning_is_removed_from_complete_and_stream(fake_openai, provider, ca
     fake_openai.set_mode(Mode.NORMAL, text="<think>the user is a child</think>Blue light scatters more.")
     assert calls.complete(provider).text == "Blue light scatters more."
     fake_openai.set_mode(Mode.NORMAL, chunks=["<thi", "nk>the user is", " a child</th", "ink>Blue ", "light."])
-    assert "".join(calls.stream(provider)) == "Blue light."
+    assert "".join(_stream(provider)) == "Blue light."
 
 
 def test_think_filter_handles_every_split_point():
@@ -523,7 +497,7 @@ def test_breaker_opens_fails_fast_half_opens_and_closes(fake_openai, make_provid
     with pytest.raises(CircuitOpenError):
         calls.complete(provider)
     with pytest.raises(CircuitOpenError):
-        calls.stream(provider)
+        _stream(provider)
     clock.advance(29)
     with pytest.raises(CircuitOpenError):
         calls.complete(provider)
@@ -534,7 +508,7 @@ def test_breaker_opens_fails_fast_half_opens_and_closes(fake_openai, make_provid
     assert provider.breaker.state is CircuitState.HALF_OPEN
     assert calls.complete(provider).text == "I am back."
     assert provider.breaker.state is CircuitState.CLOSED
-    assert calls.stream(provider)
+    assert _stream(provider)
     assert len(fake_openai.requests) == 5
 
 
@@ -728,7 +702,7 @@ def test_logs_never_carry_the_childs_words_or_the_key(fake_openai, provider, cap
     caplog.set_level(logging.DEBUG)
     fake_openai.set_mode(Mode.NORMAL, text="A reply that quotes my-secret-words-42")
     calls.complete(provider)
-    calls.stream(provider)
+    _stream(provider)
     fake_openai.set_mode(Mode.ERROR_400)
     with pytest.raises(ProviderError):
         calls.complete(provider)
