@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "happy_partner.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "happy_partner.urls"
@@ -200,7 +201,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "signin"  # the parents' page; staff sign in at /admin/
+LOGIN_REDIRECT_URL = "dashboard"
 
 # --- I18n --------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

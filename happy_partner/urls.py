@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from happy_partner.api.errors import json_not_found, json_server_error, unavailable_error
@@ -20,7 +19,8 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("conversations.api.urls")),
-    path("", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
+    path("", include("accounts.pages")),
+    path("", include("conversations.pages")),
 ]
 
 

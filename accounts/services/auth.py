@@ -29,9 +29,15 @@ logger = logging.getLogger(__name__)
 
 
 def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
-    """E-mail + password → a parent token pair. Locked per account and per IP after failures.
+    """E-mail + password → a parent token pair (the API's sign-in)."""
+    user = parent_authenticate(email=email, password=password, ip=ip)
+    return token_pair(ParentRefreshToken.for_parent(user))
 
-    Both counts are taken before the password is checked, so concurrent guesses cannot get past them."""
+
+def parent_authenticate(*, email: str, password: str, ip: str) -> User:
+    """E-mail + password → the parent, for the API's tokens and the dashboard's session alike. Locked
+    per account and per IP after failures; both counts are taken before the password is checked, so
+    concurrent guesses cannot get past them."""
     email = UserManager.normalize_email_address(email)
     lockout_admit(kind="login_ip", key=ip)
     try:
@@ -51,7 +57,7 @@ def parent_login(*, email: str, password: str, ip: str) -> dict[str, str]:
     lockout_refund(kind="login_ip", key=ip)
     lockout_reset(kind="login_account", key=email)
     update_last_login(User, user)
-    return token_pair(ParentRefreshToken.for_parent(user))
+    return user
 
 
 def _token_not_valid() -> ApplicationError:

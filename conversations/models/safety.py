@@ -65,6 +65,17 @@ class SafetyEvent(models.Model):
     review_mark = models.CharField(_("review mark"), max_length=20, choices=ReviewMark.choices, blank=True)
     # With a "missed" mark: the categories the reviewer says apply (model categories).
     review_categories = models.JSONField(_("categories the reviewer says apply"), default=list, blank=True)
+    # A guardian saw the alert (the dashboard's "mark as seen"); for every guardian of the child. Staff
+    # review (above) is a separate judgement of the verdict.
+    acknowledged_at = models.DateTimeField(_("seen by a guardian at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seen by"),
+    )
 
     class Meta:
         verbose_name = _("safety event")

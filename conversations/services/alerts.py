@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Guardianship
+from accounts.models import Guardianship, User
 from accounts.realtime import SafetyAlertEvent, guardians_publish
 from accounts.snapshots import ChildSnapshot
 from conversations.models import Message, SafetyEvent
@@ -181,3 +181,15 @@ def safety_alerts_redeliver(*, now: datetime | None = None) -> int:
     if delivered:
         logger.info("undelivered safety alerts delivered count=%s", delivered)
     return delivered
+
+
+def safety_alert_acknowledge(*, actor: User, event: SafetyEvent) -> SafetyEvent:
+    """A guardian marks an alert seen, for the whole family (the caller scoped the event to the
+    guardian's children). Seen twice is seen: the first guardian and time are kept."""
+    updated = SafetyEvent.objects.filter(pk=event.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=actor
+    )
+    if updated:
+        logger.info("safety alert seen event_id=%s by user_id=%s", event.pk, actor.pk)
+    event.refresh_from_db(fields=["acknowledged_at", "acknowledged_by"])
+    return event

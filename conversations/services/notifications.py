@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import ParentalControls, User
+from conversations import words
 from conversations.models import SafetyEvent
 from conversations.safety.types import Action
 from conversations.services.alerts import REDELIVERY_WINDOW, alert_channels
@@ -52,9 +54,11 @@ def safety_alert_email_send(*, event_id: int) -> int:
                     "guardian": guardian.display_name,
                     "child": event.child.display_name,
                     "event": event,
-                    "categories": ", ".join(event.categories),
+                    "categories": words.words(words.CATEGORY, event.categories),
+                    "severity": words.word(words.SEVERITY, event.severity),
+                    "action": words.word(words.ACTION, event.action),
                     "escalate": escalate,
-                    "url": f"{settings.SITE_URL}/api/v1/children/{event.child_id}/safety-events/",
+                    "url": f"{settings.SITE_URL}{reverse('alerts')}#alert-{event.pk}",
                 }
                 subject = (
                     _("Urgent: %(child)s may need you now")

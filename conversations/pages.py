@@ -1,0 +1,191 @@
+"""The parent dashboard's pages of conversations (server-rendered): the children at a glance, one child's
+conversations and insights, and the alerts (live over the parent socket, ``hp/live.js``).
+
+Views only translate: the guardian's children come from ``accounts.selectors`` (another family's
+child is a 404, as in the API), the rest from this app's selectors and services.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import ChildProfile, User
+from accounts.selectors import child_get_for_guardian
+from conversations import words
+from conversations.charts import bar_chart
+from conversations.models import Message
+from conversations.models.messages import FLAGGED_ACTIONS
+from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian, open_alerts_for_guardian
+from conversations.selectors.history import HistoryFilters, messages_for_child
+from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
+from conversations.services.alerts import safety_alert_acknowledge
+from happy_partner.errors import ApplicationError
+
+PAGE_SIZE = 50
+RANGES = (7, 30)  # days the insights cover
+NEGATIVE = ("sad", "scared", "anxious", "lonely", "angry")
+
+
+def _parent(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("login_required lets signed-in users only")
+    return user
+
+
+def _child(request: HttpRequest, child_id: int) -> ChildProfile:
+    try:
+        return child_get_for_guardian(user=_parent(request), child_id=child_id)
+    except ApplicationError:
+        raise Http404(_("No such child.")) from None
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Every signed-in page shows the number of alerts nobody in the family has seen yet."""
+    context["open_alerts"] = open_alerts_for_guardian(user=_parent(request)).count()
+    context["vocabulary"] = words.vocabulary()
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    cards = child_cards_for_guardian(user=_parent(request), now=timezone.now())
+    return _render(request, "dashboard/overview.html", {"cards": cards, "emotion": words.EMOTION})
+
+
+class HistoryForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Words"), required=False, max_length=100)
+    agent = forms.ChoiceField(
+        label=gettext_lazy("Who answered"),
+        required=False,
+        choices=[("", gettext_lazy("Anyone")), *((code, text) for code, text in words.AGENT.items())],
+    )
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    flagged = forms.BooleanField(label=gettext_lazy("Only flagged messages"), required=False)
+
+
+@login_required
+@require_GET
+def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id)
+    form = HistoryForm(request.GET or None)
+    filters = HistoryFilters()
+    if form.is_valid():
+        zone = ZoneInfo(child.controls.time_zone)
+        data = form.cleaned_data
+        filters = HistoryFilters(
+            agent=data["agent"] or None,
+            since=datetime.combine(data["since"], time.min, tzinfo=zone) if data["since"] else None,
+            until=datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone) if data["until"] else None,
+            flagged=data["flagged"],
+            query=data["q"] or None,
+        )
+    messages = messages_for_child(child_id=child.pk, filters=filters).order_by("-created_at", "-id")
+    page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [_row(message) for message in reversed(list(page.object_list))]  # oldest first, as a chat reads
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"child": child, "form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return _render(request, "dashboard/conversations.html", context)
+
+
+def _row(message: Message) -> dict[str, Any]:
+    flagged = message.safety_action in FLAGGED_ACTIONS
+    return {
+        "message": message,
+        "flagged": flagged,
+        "severity": words.word(words.SEVERITY, message.safety_severity),
+        "why": words.words(words.CATEGORY, message.safety_categories) if flagged else "",
+        "done": words.word(words.ACTION, message.safety_action) if flagged else "",
+        "agent": words.word(words.AGENT, message.agent) if message.agent else "",
+        "emotion": words.word(words.EMOTION, message.emotion) if message.emotion else "",
+    }
+
+
+@login_required
+@require_GET
+def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id)
+    days = int(request.GET.get("days", RANGES[0])) if request.GET.get("days", "") in {str(r) for r in RANGES} else 7
+    now, zone = timezone.now(), child.controls.time_zone
+    activity = activity_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
+    feelings = emotions_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
+    learning = learning_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
+    totals: dict[str, int] = {}
+    for day in feelings["days"]:
+        for emotion, seen in day["emotions"].items():
+            totals[emotion] = totals.get(emotion, 0) + seen["count"]
+    charts = [
+        bar_chart(
+            title=_("Minutes per day, against the daily limit"),
+            values=[(d["date"].strftime("%m-%d"), d["minutes"]) for d in activity["days"]],
+            limit=child.controls.daily_minutes,
+        ),
+        bar_chart(
+            title=_("Worried, sad, scared, lonely or angry moments per day"),
+            values=[
+                (d["date"].strftime("%m-%d"), sum(d["emotions"].get(e, {}).get("count", 0) for e in NEGATIVE))
+                for d in feelings["days"]
+            ],
+        ),
+        bar_chart(
+            title=_("Feelings the companion noticed"),
+            values=[(words.word(words.EMOTION, e), n) for e, n in sorted(totals.items(), key=lambda kv: -kv[1])],
+        ),
+        bar_chart(
+            title=_("Questions to the teacher, by subject"),
+            values=[(subject, n) for subject, n in learning["subjects"].items()],
+        ),
+    ]
+    context = {"child": child, "days": days, "ranges": RANGES, "charts": charts, "totals": activity["totals"]}
+    return _render(request, "dashboard/insights.html", context)
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    page = Paginator(alerts_for_guardian(user=_parent(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "severity": words.word(words.SEVERITY, event.severity),
+            "what": words.words(words.CATEGORY, event.categories) or _("a message the check could not judge"),
+            "done": words.word(words.ACTION, event.action),
+        }
+        for event in page.object_list
+    ]
+    return _render(request, "dashboard/alerts.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def alert_seen(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = alerts_for_guardian(user=_parent(request)).filter(pk=event_id).first()
+    if event is None:
+        raise Http404(_("No such alert."))
+    safety_alert_acknowledge(actor=_parent(request), event=event)
+    return redirect("alerts")
+
+
+urlpatterns = [
+    path("dashboard/", overview, name="dashboard"),
+    path("dashboard/children/<int:child_id>/", child_conversations, name="child"),
+    path("dashboard/children/<int:child_id>/insights/", child_insights, name="child-insights"),
+    path("dashboard/alerts/", alerts, name="alerts"),
+    path("dashboard/alerts/<int:event_id>/seen/", alert_seen, name="alert-seen"),
+]

@@ -1,0 +1,94 @@
+"""What the parent dashboard reads: a card per child, and the alerts of a guardian's children.
+
+A fixed number of queries whatever the number of children (asserted by the tests): the cards read the
+children with their controls, then today's usage, today's feelings, the open alerts and the last
+activity of all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from accounts.models import ChildProfile, User
+from accounts.selectors import children_for_guardian
+from conversations.models import ChatSession, Message, MessageRole, SafetyEvent, UsageDay
+
+NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True)
+class ChildCard:
+    child: ChildProfile
+    minutes_today: int
+    daily_minutes: int
+    mood: str  # the feeling noticed most often today ("" when none was)
+    open_alerts: int
+    last_activity: datetime | None
+
+    @property
+    def share_of_limit(self) -> int:
+        """Today's minutes as a percentage of the daily limit, capped at 100 (for the meter)."""
+        return min(100, round(100 * self.minutes_today / self.daily_minutes)) if self.daily_minutes else 100
+
+
+def open_alerts_for_guardian(*, user: User) -> QuerySet[SafetyEvent]:
+    """The alerts the guardian was (or is being) told about and nobody in the family has marked seen."""
+    return SafetyEvent.objects.filter(child__guardianships__guardian=user, alert_due=True, acknowledged_at__isnull=True)
+
+
+def alerts_for_guardian(*, user: User) -> QuerySet[SafetyEvent]:
+    """Every alert of the guardian's children, newest first (the alerts page)."""
+    return (
+        SafetyEvent.objects.filter(child__guardianships__guardian=user, alert_due=True)
+        .select_related("child")
+        .order_by("-created_at", "-id")
+    )
+
+
+def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
+    children = list(children_for_guardian(user=user).select_related("controls"))
+    if not children:
+        return []
+    ids = [child.pk for child in children]
+    today = {child.pk: now.astimezone(ZoneInfo(child.controls.time_zone)).date() for child in children}
+    usage_filter = Q()
+    for child_id, day in today.items():
+        usage_filter |= Q(child_id=child_id, day=day)
+    seconds = dict(UsageDay.objects.filter(usage_filter).values_list("child_id", "seconds"))
+    # Today's feelings: the child's messages of the last 24 hours, kept per child if in their local day.
+    feelings: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = Message.objects.filter(
+        child_id__in=ids, role=MessageRole.CHILD, created_at__gte=now - timedelta(days=1)
+    ).exclude(emotion="")
+    for child_id, emotion, created_at in rows.values_list("child_id", "emotion", "created_at"):
+        zone = ZoneInfo(next(c.controls.time_zone for c in children if c.pk == child_id))
+        if created_at.astimezone(zone).date() == today[child_id] and emotion != NEUTRAL:
+            feelings[child_id][emotion] += 1
+    alerts = dict(
+        SafetyEvent.objects.filter(child_id__in=ids, alert_due=True, acknowledged_at__isnull=True)
+        .values("child_id")
+        .annotate(n=Count("id"))
+        .values_list("child_id", "n")
+    )
+    last = dict(
+        ChatSession.objects.filter(child_id__in=ids)
+        .values("child_id")
+        .annotate(at=Max("last_activity_at"))
+        .values_list("child_id", "at")
+    )
+    return [
+        ChildCard(
+            child=child,
+            minutes_today=round(seconds.get(child.pk, 0) / 60),
+            daily_minutes=child.controls.daily_minutes,
+            mood=feelings[child.pk].most_common(1)[0][0] if feelings[child.pk] else "",
+            open_alerts=alerts.get(child.pk, 0),
+            last_activity=last.get(child.pk),
+        )
+        for child in children
+    ]

@@ -1,0 +1,79 @@
+// Live events for the signed-in parent: the parent socket (/ws/v1/parent/, the session cookie) keeps
+// the alert badge current and, on the alerts page, adds new alerts at the top without a reload, with a
+// sound if the parent asked for one. No inline script: the page's CSP allows this file only.
+(function () {
+  "use strict";
+  var badge = document.getElementById("alert-badge");
+  var list = document.getElementById("alert-list");
+  var template = document.getElementById("alert-template");
+  var sound = document.getElementById("alert-sound");
+  var vocabularyNode = document.getElementById("hp-vocabulary");
+  var vocabulary = vocabularyNode ? JSON.parse(vocabularyNode.textContent) : { severity: {}, action: {}, category: {} };
+  var retry = 1000;
+
+  if (sound) {
+    sound.checked = window.localStorage.getItem("hp-alert-sound") === "on";
+    sound.addEventListener("change", function () {
+      window.localStorage.setItem("hp-alert-sound", sound.checked ? "on" : "off");
+    });
+  }
+
+  function word(kind, code) {
+    return (vocabulary[kind] && vocabulary[kind][code]) || code;
+  }
+
+  function beep() {
+    if (!sound || !sound.checked || !window.AudioContext) return;
+    var context = new window.AudioContext();
+    var tone = context.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(context.destination);
+    tone.start();
+    tone.stop(context.currentTime + 0.25);
+  }
+
+  function bump() {
+    if (!badge) return;
+    var count = parseInt(badge.getAttribute("data-count") || "0", 10) + 1;
+    badge.setAttribute("data-count", String(count));
+    badge.textContent = String(count);
+    badge.hidden = false;
+  }
+
+  function show(alert) {
+    if (!list || !template) return;
+    var item = template.content.firstElementChild.cloneNode(true);
+    item.id = "alert-" + alert.event;
+    var pill = item.querySelector(".pill");
+    pill.textContent = word("severity", alert.severity);
+    pill.classList.add(alert.severity);
+    item.querySelector(".what").textContent = (alert.categories || []).map(function (c) { return word("category", c); }).join(" · ");
+    item.querySelector(".done").textContent = word("action", alert.action);
+    var empty = document.getElementById("no-alerts");
+    if (empty) empty.remove();
+    list.insertBefore(item, list.firstChild);
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/v1/parent/");
+    socket.addEventListener("open", function () { retry = 1000; });
+    socket.addEventListener("message", function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (error) { return; }
+      if (event.type === "alert") {
+        bump();
+        show(event);
+        beep();
+        document.dispatchEvent(new CustomEvent("hp:alert", { detail: event }));
+      }
+    });
+    socket.addEventListener("close", function (closed) {
+      if (closed.code === 4401 || closed.code === 4403) return; // signed out: stay quiet
+      window.setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
+    });
+  }
+
+  if ("WebSocket" in window) connect();
+})();

@@ -1,0 +1,198 @@
+"""The parents' pages, through Django's test client: who may open which page (a persona x page matrix
+that fails when a page has no row), the sign-up / sign-in flow, what each page shows, the security
+headers, and the queries the overview costs."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from conversations.models import Message, SafetyEvent, UsageDay
+from tests.factories import PASSWORD, bearer, make_child, make_parent, pair_device
+
+pytestmark = pytest.mark.django_db
+
+# (method, route name, url kwargs from the family) -> expected status per persona
+ANON, PARENT, STRANGER = "anonymous", "parent", "other family's parent"
+MATRIX = [
+    ("GET", "home", {}, {ANON: 200, PARENT: 302, STRANGER: 302}),
+    ("GET", "signin", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),
+    ("GET", "signup", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),
+    ("POST", "signout", {}, {ANON: 302, PARENT: 302, STRANGER: 302}),
+    ("GET", "dashboard", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
+    ("GET", "child", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("GET", "child-insights", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("GET", "alerts", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
+    ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
+]
+
+
+@pytest.fixture
+def family():
+    parent = make_parent("pages.parent@example.com", display_name="Mum")
+    child = make_child(parent, name="Lily", age=8)
+    _device, tokens = pair_device(parent, child)
+    device = bearer(APIClient(), tokens["access"])
+    device.post("/api/v1/chat/", {"text": "我喜欢恐龙"}, format="json")
+    device.post("/api/v1/chat/", {"text": "我不想活了"}, format="json")  # an escalation: an alert
+    stranger = make_parent("pages.stranger@example.com")
+    make_child(stranger, name="Other")
+    return parent, child, stranger, device
+
+
+def _client(persona: str, parent: User, stranger: User) -> Client:
+    client = Client()
+    if persona == PARENT:
+        client.force_login(parent)
+    elif persona == STRANGER:
+        client.force_login(stranger)
+    return client
+
+
+def test_the_matrix_lists_every_page():
+    from accounts.pages import urlpatterns as account_pages
+    from conversations.pages import urlpatterns as conversation_pages
+
+    named = {pattern.name for pattern in [*account_pages, *conversation_pages]}
+    assert named == {name for _method, name, _kwargs, _expected in MATRIX}
+
+
+@pytest.mark.parametrize(("method", "name", "kwargs", "expected"), MATRIX, ids=[row[1] for row in MATRIX])
+@pytest.mark.parametrize("persona", [ANON, PARENT, STRANGER])
+def test_page_matrix(family, method, name, kwargs, expected, persona):
+    parent, child, stranger, _device = family
+    ids = {"child": child.pk, "event": SafetyEvent.objects.get(child=child).pk}
+    url = reverse(name, kwargs={key: ids[value] for key, value in kwargs.items()})
+    client = _client(persona, parent, stranger)
+    response = client.post(url) if method == "POST" else client.get(url)
+    assert response.status_code == expected[persona], (method, url, persona)
+    if response.status_code == 302 and persona == ANON and name not in ("signout",):
+        assert response["Location"].startswith(reverse("signin"))
+
+
+def test_sign_up_signs_in_and_a_bad_password_is_explained(client):
+    weak = client.post(
+        reverse("signup"),
+        {"display_name": "Dad", "email": "new.dad@example.com", "password": "123", "agree": "on"},
+    )
+    assert weak.status_code == 400 and not User.objects.filter(email="new.dad@example.com").exists()
+    assert "errorlist" in weak.content.decode()
+    no_consent = client.post(
+        reverse("signup"), {"display_name": "Dad", "email": "new.dad@example.com", "password": PASSWORD}
+    )
+    assert no_consent.status_code == 400
+    done = client.post(
+        reverse("signup"),
+        {"display_name": "Dad", "email": "new.dad@example.com", "password": PASSWORD, "agree": "on"},
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_sign_in_with_the_wrong_password_then_the_right_one(client, family):
+    parent, *_rest = family
+    wrong = client.post(reverse("signin"), {"email": parent.email, "password": "not-it-at-all"})
+    assert wrong.status_code == 400 and "errorlist" in wrong.content.decode()
+    right = client.post(reverse("signin") + "?next=/dashboard/alerts/", {"email": parent.email, "password": PASSWORD})
+    assert right.status_code == 302 and right["Location"] == "/dashboard/alerts/"
+    elsewhere = client.post(reverse("signin") + "?next=//evil.example/", {"email": parent.email, "password": PASSWORD})
+    assert elsewhere["Location"] == reverse("dashboard")  # never another host
+
+
+def test_the_overview_shows_each_child_with_minutes_mood_and_open_alerts(family):
+    parent, child, _stranger, _device = family
+    client = Client()
+    client.force_login(parent)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Lily" in page and "Other" not in page
+    assert reverse("child", kwargs={"child_id": child.pk}) in page
+    assert re.search(r'id="alert-badge" data-count="1"', page)
+
+
+def test_the_transcript_says_why_a_message_was_flagged_in_plain_words(family):
+    parent, child, _stranger, _device = family
+    client = Client()
+    client.force_login(parent)
+    page = client.get(reverse("child", kwargs={"child_id": child.pk}), {"flagged": "on"}).content.decode()
+    assert "我不想活了" in page and "我喜欢恐龙" not in page
+    assert "self_harm" not in page  # the code is never shown...
+    assert "伤害自己" in page  # ...its words are (the default language, Chinese)
+
+
+def test_alerts_are_listed_in_words_and_marked_seen_for_the_family(family):
+    parent, child, _stranger, _device = family
+    client = Client()
+    client.force_login(parent)
+    page = client.get(reverse("alerts")).content.decode()
+    shown = re.sub(r'<script id="hp-vocabulary".*?</script>', "", page, flags=re.S)  # the live script's words
+    event = SafetyEvent.objects.get(child=child)
+    assert f'id="alert-{event.pk}"' in shown and "self_harm" not in shown and "伤害自己" in shown
+    assert client.post(reverse("alert-seen", kwargs={"event_id": event.pk})).status_code == 302
+    event.refresh_from_db()
+    assert event.acknowledged_at is not None and event.acknowledged_by == parent
+    assert 'data-count="0"' in client.get(reverse("dashboard")).content.decode()
+
+
+def test_insights_draw_charts_on_the_server(family):
+    parent, child, _stranger, _device = family
+    today = timezone.localtime(timezone.now(), ZoneInfo(child.controls.time_zone)).date()
+    UsageDay.objects.update_or_create(child=child, day=today, defaults={"seconds": 75 * 60})  # over 60 min
+    Message.objects.filter(child=child, role="child").update(emotion="sad", emotion_intensity=0.5)
+    client = Client()
+    client.force_login(parent)
+    for days in ("7", "30"):
+        page = client.get(reverse("child-insights", kwargs={"child_id": child.pk}), {"days": days}).content.decode()
+        assert page.count('<svg class="chart"') >= 3  # minutes against the limit, sad moments, feelings
+        assert 'class="limit"' in page and 'class="bar over"' in page  # today is over the daily limit
+
+
+def test_pages_carry_a_strict_content_security_policy_and_no_inline_script(family):
+    parent, child, *_rest = family
+    client = Client()
+    client.force_login(parent)
+    for url in (
+        reverse("home"),
+        reverse("dashboard"),
+        reverse("alerts"),
+        reverse("child", kwargs={"child_id": child.pk}),
+    ):
+        response = client.get(url, follow=True)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+        scripts = re.findall(r"<script([^>]*)>", response.content.decode())
+        assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), scripts
+
+
+def test_the_overview_costs_the_same_queries_for_one_child_or_five(family, django_assert_max_num_queries):
+    parent, *_rest = family
+    client = Client()
+    client.force_login(parent)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("dashboard"))
+    for n in range(4):
+        make_child(parent, name=f"Kid {n}")
+    with django_assert_max_num_queries(14):
+        client.get(reverse("dashboard"))
+
+
+def test_the_alert_email_speaks_plain_words_and_links_to_the_alert_page(family):
+    from django.core import mail
+
+    from conversations.services.notifications import safety_alert_email_send
+
+    parent, child, *_rest = family
+    event = SafetyEvent.objects.get(child=child)
+    assert safety_alert_email_send(event_id=event.pk) == 1
+    body = mail.outbox[-1].body
+    assert f"/dashboard/alerts/#alert-{event.pk}" in body and "/api/v1/" not in body
+    assert "self_harm" not in body and "critical" not in body and "伤害自己" in body
+    client = Client()
+    client.force_login(parent)
+    assert f'id="alert-{event.pk}"' in client.get(reverse("alerts")).content.decode()  # the link's target
