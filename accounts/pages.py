@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import get_language
@@ -18,7 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.api.views.base import client_ip
+from accounts.models import ChildProfile, ParentalControls, User
+from accounts.models.controls import CONTROL_FIELDS
+from accounts.selectors import child_get_for_guardian, controls_get_for_child
 from accounts.services.auth import parent_authenticate
+from accounts.services.controls import controls_update
 from accounts.services.users import user_register
 from happy_partner.errors import ApplicationError
 
@@ -37,7 +43,23 @@ class SignUpForm(forms.Form):
     agree = forms.BooleanField(label=_("I have read the privacy policy and agree to it."), required=True)
 
 
-def _fail(form: forms.Form, error: ApplicationError) -> None:
+def page_parent(request: HttpRequest) -> User:
+    """The signed-in user of a page behind ``login_required``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("login_required lets signed-in users only")
+    return user
+
+
+def page_child(request: HttpRequest, child_id: int) -> ChildProfile:
+    """One of the signed-in guardian's children; any other id is a 404, as in the API."""
+    try:
+        return child_get_for_guardian(user=page_parent(request), child_id=child_id)
+    except ApplicationError:
+        raise Http404(_("No such child.")) from None
+
+
+def _fail(form: forms.BaseForm, error: ApplicationError) -> None:
     """A service's refusal on the form: per field when it names fields, else for the whole form."""
     if error.fields:
         for field, messages in error.fields.items():
@@ -45,6 +67,73 @@ def _fail(form: forms.Form, error: ApplicationError) -> None:
                 form.add_error(field if field in form.fields else None, str(message))
     else:
         form.add_error(None, error.message)
+
+
+class ControlsForm(forms.ModelForm):
+    """Every rule a parent sets, validated by the model (limits, windows, the time zone); the PIN is
+    set only when typed, removed only when asked."""
+
+    blocked_words_text = forms.CharField(
+        label=_("Blocked words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line. Messages with them are gently redirected, and you are told."),
+    )
+    pin = forms.RegexField(
+        label=_("New parent PIN"),
+        regex=r"^[0-9]{6}$",
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("6 digits; leave empty to keep the current one."),
+    )
+    remove_pin = forms.BooleanField(label=_("Remove the parent PIN"), required=False)
+
+    class Meta:
+        model = ParentalControls
+        fields = [name for name in CONTROL_FIELDS if name != "blocked_words"]
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            for name in ("weekday_start", "weekday_end", "weekend_start", "weekend_end")
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["blocked_words_text"].initial = "\n".join(self.instance.blocked_words)
+
+    def changes(self) -> dict[str, object]:
+        """What the parent changed, as ``controls_update`` takes it."""
+        data: dict[str, object] = {
+            name: self.cleaned_data[name] for name in self.changed_data if name in CONTROL_FIELDS
+        }
+        if "blocked_words_text" in self.changed_data:
+            data["blocked_words"] = [
+                w.strip() for w in self.cleaned_data["blocked_words_text"].splitlines() if w.strip()
+            ]
+        if self.cleaned_data.get("remove_pin"):
+            data["pin"] = None
+        elif self.cleaned_data.get("pin"):
+            data["pin"] = self.cleaned_data["pin"]
+        return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def controls(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = page_child(request, child_id)
+    current = controls_get_for_child(child=child)
+    form = ControlsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            controls_update(actor=page_parent(request), child=child, data=form.changes())
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(
+                request, _("Saved. The new rules apply to %(name)s's next message.") % {"name": child.display_name}
+            )
+            return redirect("controls", child_id=child.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dashboard/controls.html", {"child": child, "form": form}, status=status)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -109,4 +198,5 @@ urlpatterns = [
     path("signin/", signin, name="signin"),
     path("signup/", signup, name="signup"),
     path("signout/", signout, name="signout"),
+    path("dashboard/children/<int:child_id>/controls/", controls, name="controls"),
 ]

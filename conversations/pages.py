@@ -22,49 +22,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import ChildProfile, User
-from accounts.selectors import child_get_for_guardian
+from accounts.pages import page_child, page_parent
 from conversations import words
 from conversations.charts import bar_chart
 from conversations.models import Message
 from conversations.models.messages import FLAGGED_ACTIONS
-from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian, open_alerts_for_guardian
+from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child
 from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
 from conversations.services.alerts import safety_alert_acknowledge
-from happy_partner.errors import ApplicationError
 
 PAGE_SIZE = 50
 RANGES = (7, 30)  # days the insights cover
 NEGATIVE = ("sad", "scared", "anxious", "lonely", "angry")
 
 
-def _parent(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise TypeError("login_required lets signed-in users only")
-    return user
-
-
-def _child(request: HttpRequest, child_id: int) -> ChildProfile:
-    try:
-        return child_get_for_guardian(user=_parent(request), child_id=child_id)
-    except ApplicationError:
-        raise Http404(_("No such child.")) from None
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """Every signed-in page shows the number of alerts nobody in the family has seen yet."""
-    context["open_alerts"] = open_alerts_for_guardian(user=_parent(request)).count()
-    context["vocabulary"] = words.vocabulary()
-    return render(request, template, context)
-
-
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    cards = child_cards_for_guardian(user=_parent(request), now=timezone.now())
-    return _render(request, "dashboard/overview.html", {"cards": cards, "emotion": words.EMOTION})
+    cards = child_cards_for_guardian(user=page_parent(request), now=timezone.now())
+    return render(request, "dashboard/overview.html", {"cards": cards, "emotion": words.EMOTION})
 
 
 class HistoryForm(forms.Form):
@@ -82,7 +59,7 @@ class HistoryForm(forms.Form):
 @login_required
 @require_GET
 def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id)
+    child = page_child(request, child_id)
     form = HistoryForm(request.GET or None)
     filters = HistoryFilters()
     if form.is_valid():
@@ -101,7 +78,7 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"child": child, "form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    return _render(request, "dashboard/conversations.html", context)
+    return render(request, "dashboard/conversations.html", context)
 
 
 def _row(message: Message) -> dict[str, Any]:
@@ -120,7 +97,7 @@ def _row(message: Message) -> dict[str, Any]:
 @login_required
 @require_GET
 def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id)
+    child = page_child(request, child_id)
     days = int(request.GET.get("days", RANGES[0])) if request.GET.get("days", "") in {str(r) for r in RANGES} else 7
     now, zone = timezone.now(), child.controls.time_zone
     activity = activity_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
@@ -153,13 +130,13 @@ def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
         ),
     ]
     context = {"child": child, "days": days, "ranges": RANGES, "charts": charts, "totals": activity["totals"]}
-    return _render(request, "dashboard/insights.html", context)
+    return render(request, "dashboard/insights.html", context)
 
 
 @login_required
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
-    page = Paginator(alerts_for_guardian(user=_parent(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(alerts_for_guardian(user=page_parent(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "event": event,
@@ -169,16 +146,17 @@ def alerts(request: HttpRequest) -> HttpResponse:
         }
         for event in page.object_list
     ]
-    return _render(request, "dashboard/alerts.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "vocabulary": words.vocabulary()}  # the live script's words
+    return render(request, "dashboard/alerts.html", context)
 
 
 @login_required
 @require_POST
 def alert_seen(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = alerts_for_guardian(user=_parent(request)).filter(pk=event_id).first()
+    event = alerts_for_guardian(user=page_parent(request)).filter(pk=event_id).first()
     if event is None:
         raise Http404(_("No such alert."))
-    safety_alert_acknowledge(actor=_parent(request), event=event)
+    safety_alert_acknowledge(actor=page_parent(request), event=event)
     return redirect("alerts")
 
 

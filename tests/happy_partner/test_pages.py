@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,8 @@ MATRIX = [
     ("GET", "child-insights", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("GET", "alerts", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
+    ("GET", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # an empty form
 ]
 
 
@@ -196,3 +199,37 @@ def test_the_alert_email_speaks_plain_words_and_links_to_the_alert_page(family):
     client = Client()
     client.force_login(parent)
     assert f'id="alert-{event.pk}"' in client.get(reverse("alerts")).content.decode()  # the link's target
+
+
+def _controls_form(child) -> dict[str, str]:
+    """The controls form as the page fills it in."""
+    from accounts.pages import ControlsForm
+
+    form = ControlsForm(instance=child.controls)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
+    return data
+
+
+def test_a_rule_changed_on_the_page_applies_to_the_next_message(family):
+    parent, child, _stranger, device = family
+    client = Client()
+    client.force_login(parent)
+    url = reverse("controls", kwargs={"child_id": child.pk})
+    bad = {**_controls_form(child), "daily_minutes": "500", "weekly_minutes": "100"}
+    refused = client.post(url, bad)
+    assert refused.status_code == 400 and "errorlist" in refused.content.decode()  # daily above weekly
+    saved = client.post(url, {**_controls_form(child), "blocked_words_text": "恐龙\n 游戏 "})
+    assert saved.status_code == 302
+    child.controls.refresh_from_db()
+    assert child.controls.blocked_words == ["恐龙", "游戏"] and child.controls.updated_by == parent
+    answer = device.post("/api/v1/chat/", {"text": "我喜欢恐龙"}, format="json").json()
+    assert answer["safety"]["action"] == "redirect" and "parent_blocked" in answer["safety"]["categories"]
+    pin = client.post(url, {**_controls_form(child), "pin": "12345"})
+    assert pin.status_code == 400  # six digits
