@@ -233,3 +233,27 @@ def test_a_rule_changed_on_the_page_applies_to_the_next_message(family):
     assert answer["safety"]["action"] == "redirect" and "parent_blocked" in answer["safety"]["categories"]
     pin = client.post(url, {**_controls_form(child), "pin": "12345"})
     assert pin.status_code == 400  # six digits
+
+
+def test_the_demo_family_opens_a_living_dashboard():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.services.demo import DEMO_EMAIL
+    from conversations.services.demo import DAYS_EN, DAYS_ZH
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # once: a second run adds nothing
+    parent = User.objects.get(email=DEMO_EMAIL)
+    children = list(parent.children.order_by("pk"))
+    turns = sum(len(day) for day in DAYS_ZH + DAYS_EN) + 1  # and the one that raised the alert
+    assert Message.objects.filter(child__in=children, role="child").count() == turns
+    client = Client()
+    client.force_login(parent)
+    overview = client.get(reverse("dashboard")).content.decode()
+    assert 'data-count="1"' in overview and "明明" in overview and "Lily" in overview
+    insights = client.get(reverse("child-insights", kwargs={"child_id": children[0].pk})).content.decode()
+    assert insights.count('<svg class="chart"') == 4  # minutes, hard moments, feelings, subjects: all with data
+    alerts = client.get(reverse("alerts")).content.decode()
+    assert "伤害自己" in alerts
