@@ -20,13 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.api.views.base import client_ip
-from accounts.models import ChildProfile, ParentalControls, User
+from accounts.models import ChildProfile, ConsentMethod, ConsentScope, ParentalControls, User
 from accounts.models.controls import CONTROL_FIELDS
-from accounts.selectors import child_get_for_guardian, controls_get_for_child
+from accounts.selectors import (
+    child_get_for_guardian,
+    consents_for_child,
+    controls_get_for_child,
+    device_get_for_child,
+    devices_for_child,
+)
 from accounts.services.auth import parent_authenticate
+from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
+from accounts.services.devices import device_revoke, pairing_code_create
 from accounts.services.users import user_register
-from happy_partner.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 
 class SignInForm(forms.Form):
@@ -136,6 +144,58 @@ def controls(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "dashboard/controls.html", {"child": child, "form": form}, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def devices(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's devices; a new pairing code (shown once); revoke one."""
+    child = page_child(request, child_id)
+    code = None
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                device = device_get_for_child(child=child, device_id=request.POST["revoke"])
+                device_revoke(actor=page_parent(request), device=device)
+                messages.success(request, _("%(device)s was removed.") % {"device": device.name})
+                return redirect("devices", child_id=child.pk)
+            _pairing, code = pairing_code_create(actor=page_parent(request), child=child)
+        except ApplicationError as error:
+            if error.kind is Failure.NOT_FOUND:
+                raise Http404(error.message) from None
+            messages.error(request, error.message)
+            return redirect("devices", child_id=child.pk)
+    context = {
+        "child": child,
+        "devices": devices_for_child(child=child).order_by("-created_at"),
+        "code": code,
+        "code_minutes": int(settings.PAIRING_CODE_TTL.total_seconds() // 60),
+    }
+    return render(request, "dashboard/devices.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Each scope with its text: given or not, given when, and a button to change it."""
+    child = page_child(request, child_id)
+    active = {record.scope: record for record in consents_for_child(child=child).filter(withdrawn_at__isnull=True)}
+    if request.method == "POST":
+        scope = request.POST.get("scope", "")
+        try:
+            if scope in active:
+                consent_withdraw(actor=page_parent(request), consent=active[scope])
+            else:
+                consent_grant(actor=page_parent(request), child=child, scope=scope, method=ConsentMethod.DASHBOARD)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("consents", child_id=child.pk)
+    scopes = [
+        {"scope": value, "label": label, "record": active.get(value), "required": value == ConsentScope.CHAT}
+        for value, label in ConsentScope.choices
+    ]
+    context = {"child": child, "scopes": scopes, "policy_version": settings.CONSENT_POLICY_VERSION}
+    return render(request, "dashboard/consents.html", context)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """What Happy Partner is, and the way in."""
     if request.user.is_authenticated:
@@ -199,4 +259,6 @@ urlpatterns = [
     path("signup/", signup, name="signup"),
     path("signout/", signout, name="signout"),
     path("dashboard/children/<int:child_id>/controls/", controls, name="controls"),
+    path("dashboard/children/<int:child_id>/devices/", devices, name="devices"),
+    path("dashboard/children/<int:child_id>/consents/", consents, name="consents"),
 ]

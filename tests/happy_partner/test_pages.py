@@ -34,6 +34,10 @@ MATRIX = [
     ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
     ("GET", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # an empty form
+    ("GET", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),  # a new code
+    ("GET", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 302, STRANGER: 404}),  # no scope: refused
 ]
 
 
@@ -257,3 +261,34 @@ def test_the_demo_family_opens_a_living_dashboard():
     assert insights.count('<svg class="chart"') == 4  # minutes, hard moments, feelings, subjects: all with data
     alerts = client.get(reverse("alerts")).content.decode()
     assert "伤害自己" in alerts
+
+
+def test_a_device_is_paired_with_the_code_the_page_shows_and_removed_there(family):
+    parent, child, _stranger, _device = family
+    client = Client()
+    client.force_login(parent)
+    url = reverse("devices", kwargs={"child_id": child.pk})
+    page = client.post(url, {"pair": "1"}).content.decode()
+    code = re.search(r'id="pairing-code">(\d{6})<', page).group(1)
+    paired = APIClient().post("/api/v1/devices/pair/", {"code": code, "device_name": "Kitchen tablet"}, format="json")
+    assert paired.status_code == 201, paired.content
+    listed = client.get(url).content.decode()
+    device_id = re.search(r'<tr id="device-(\d+)">\s*<td>Kitchen tablet', listed).group(1)
+    assert client.post(url, {"revoke": device_id}).status_code == 302
+    gone = bearer(APIClient(), paired.json()["access"]).get("/api/v1/me/")
+    assert gone.status_code == 401
+    assert client.post(url, {"revoke": "not-a-device"}).status_code == 404
+
+
+def test_consent_is_given_and_withdrawn_scope_by_scope(family):
+    parent, child, _stranger, _device = family
+    client = Client()
+    client.force_login(parent)
+    url = reverse("consents", kwargs={"child_id": child.pk})
+    assert client.post(url, {"scope": "voice"}).status_code == 302
+    record = child.consents.get(scope="voice", withdrawn_at__isnull=True)
+    assert record.method == "dashboard" and record.guardian == parent
+    client.post(url, {"scope": "voice"})
+    record.refresh_from_db()
+    assert record.withdrawn_at is not None
+    assert "consent-voiceprint" in client.get(url).content.decode()
