@@ -30,6 +30,7 @@ from accounts.selectors import (
     devices_for_child,
 )
 from accounts.services.auth import parent_authenticate
+from accounts.services.children import child_create
 from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.services.devices import device_revoke, pairing_code_create
@@ -122,6 +123,43 @@ class ControlsForm(forms.ModelForm):
         elif self.cleaned_data.get("pin"):
             data["pin"] = self.cleaned_data["pin"]
         return data
+
+
+class ChildForm(forms.Form):
+    display_name = forms.CharField(label=_("Your child's name or nickname"), max_length=40)
+    age = forms.IntegerField(label=_("Age"), min_value=3, max_value=14)
+    language = forms.ChoiceField(label=_("Language the companion speaks"), choices=settings.LANGUAGES)
+    consent_scopes = forms.MultipleChoiceField(
+        label=_("What the companion may do"),
+        choices=ConsentScope.choices,
+        initial=[ConsentScope.CHAT],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chatting is needed; the rest you can change at any time."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_add(request: HttpRequest) -> HttpResponse:
+    form = ChildForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = child_create(
+                actor=page_parent(request),
+                display_name=form.cleaned_data["display_name"],
+                age=form.cleaned_data["age"],
+                language=form.cleaned_data["language"],
+                consent_scopes=form.cleaned_data["consent_scopes"],
+                policy_version=settings.CONSENT_POLICY_VERSION,
+                consent_method=ConsentMethod.DASHBOARD,
+            )
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            return redirect("devices", child_id=child.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "policy_version": settings.CONSENT_POLICY_VERSION}
+    return render(request, "dashboard/child_add.html", context, status=status)
 
 
 @login_required
@@ -258,6 +296,7 @@ urlpatterns = [
     path("signin/", signin, name="signin"),
     path("signup/", signup, name="signup"),
     path("signout/", signout, name="signout"),
+    path("dashboard/children/new/", child_add, name="child-add"),
     path("dashboard/children/<int:child_id>/controls/", controls, name="controls"),
     path("dashboard/children/<int:child_id>/devices/", devices, name="devices"),
     path("dashboard/children/<int:child_id>/consents/", consents, name="consents"),

@@ -34,6 +34,8 @@ MATRIX = [
     ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
     ("GET", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # an empty form
+    ("GET", "child-add", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
+    ("POST", "child-add", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # an empty form
     ("GET", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),  # a new code
     ("GET", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
@@ -292,3 +294,20 @@ def test_consent_is_given_and_withdrawn_scope_by_scope(family):
     record.refresh_from_db()
     assert record.withdrawn_at is not None
     assert "consent-voiceprint" in client.get(url).content.decode()
+
+
+def test_a_child_is_added_with_the_consents_ticked_and_chat_is_required(client):
+    parent = make_parent("pages.new.child@example.com")
+    client.force_login(parent)
+    url = reverse("child-add")
+    without_chat = client.post(
+        url, {"display_name": "Tom", "age": "7", "language": "zh-hans", "consent_scopes": ["voice"]}
+    )
+    assert without_chat.status_code == 400 and not parent.children.exists()
+    done = client.post(
+        url, {"display_name": "Tom", "age": "7", "language": "zh-hans", "consent_scopes": ["chat", "voice"]}
+    )
+    child = parent.children.get()
+    assert done.status_code == 302 and done["Location"] == reverse("devices", kwargs={"child_id": child.pk})
+    assert sorted(child.consents.values_list("scope", flat=True)) == ["chat", "voice"]
+    assert set(child.consents.values_list("method", flat=True)) == {"dashboard"}
