@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.pages import page_child, page_parent
+from accounts.selectors import children_for_guardian
 from conversations import words
 from conversations.charts import bar_chart
 from conversations.models import Message
@@ -146,7 +147,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
         }
         for event in page.object_list
     ]
-    context = {"page": page, "rows": rows, "vocabulary": words.vocabulary()}  # the live script's words
+    names = {str(child.pk): child.display_name for child in children_for_guardian(user=page_parent(request))}
+    context = {"page": page, "rows": rows, "vocabulary": {**words.vocabulary(), "children": names}}  # for live.js
     return render(request, "dashboard/alerts.html", context)
 
 

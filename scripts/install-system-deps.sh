@@ -3,15 +3,21 @@
 # Called by `make run` and `make test`, so a fresh machine (and CI) gets them without a manual step.
 set -euo pipefail
 
-# command-on-PATH  debian-package
+# command-on-PATH or /absolute/file  debian-package
 needed=(
   "msgfmt gettext"
+  "chromium chromium"  # the dashboard's end-to-end tests drive a real headless Chromium
+  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei"  # Chinese in its screenshots
 )
 
 missing=()
 for pair in "${needed[@]}"; do
-  read -r cmd pkg <<<"$pair"
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  read -r what pkg <<<"$pair"
+  if [[ "$what" == /* ]]; then
+    [ -e "$what" ] || missing+=("$pkg")
+  else
+    command -v "$what" >/dev/null 2>&1 || missing+=("$pkg")
+  fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -10,81 +10,37 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from websockets.sync.client import connect
 
 from accounts.services.demo import DEMO_EMAIL, DEMO_PASSWORD
-from tests.servers import ROOT, free_port, start_procfile
-
-
-def _request(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base}/api/v1/{path}", data=data, method=method)  # noqa: S310 - 127.0.0.1
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http://127.0.0.1 only
-        return json.loads(response.read() or b"{}")
-
-
-def _wait(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the server exited with {process.returncode}"
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - http://127.0.0.1 only
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("the server did not answer in time")
-
-
-def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-        HAPPY_PARTNER_VAR_DIR=str(tmp_path),
-        DEBUG="1",  # plain http on 127.0.0.1, as `make run` serves it
-        **extra,
-    )
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-    return env
+from tests.servers import api_request, embedded_environment, free_port, start_procfile, wait_healthy
 
 
 def _pair(base: str) -> tuple[str, int, str]:
     """The demo parent's token, its first child, and a freshly paired device's token."""
-    parent = _request(base, "POST", "auth/token/", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})["access"]
-    child = _request(base, "GET", "children/", token=parent)["results"][0]["id"]
-    code = _request(base, "POST", f"children/{child}/pairing-codes/", {}, token=parent)["code"]
-    device = _request(base, "POST", "devices/pair/", {"code": code, "device_name": "Tablet"})["access"]
+    parent = api_request(base, "POST", "auth/token/", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})["access"]
+    child = api_request(base, "GET", "children/", token=parent)["results"][0]["id"]
+    code = api_request(base, "POST", f"children/{child}/pairing-codes/", {}, token=parent)["code"]
+    device = api_request(base, "POST", "devices/pair/", {"code": code, "device_name": "Tablet"})["access"]
     return parent, child, device
 
 
 def test_a_child_streams_a_reply_while_the_parent_socket_gets_the_alert(tmp_path: Path):
     port = free_port()
-    env = _environment(tmp_path, HAPPY_PARTNER_PORT=str(port))
+    env = embedded_environment(tmp_path, HAPPY_PARTNER_PORT=str(port))
     log = tmp_path / "server.log"
     with log.open("w") as out:
         server = start_procfile("web", env=env, stdout=out, procfile="Procfile.embedded")
     base, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
     try:
-        _wait(base, server)
+        wait_healthy(base, server)
         parent, child, device = _pair(base)
-        parent_ticket = _request(base, "POST", "realtime/ticket/", token=parent)["ticket"]
-        child_ticket = _request(base, "POST", "realtime/ticket/", token=device)["ticket"]
+        parent_ticket = api_request(base, "POST", "realtime/ticket/", token=parent)["ticket"]
+        child_ticket = api_request(base, "POST", "realtime/ticket/", token=device)["ticket"]
         # Neither socket sends an Origin header: apps and devices do not.
         with (
             connect(f"{ws}/ws/v1/parent/?ticket={parent_ticket}", open_timeout=10) as parent_socket,
@@ -113,7 +69,7 @@ def test_with_redis_an_alert_from_the_http_process_reaches_a_socket_of_the_webso
     """The production shape (``Procfile``): gunicorn serves HTTP, uvicorn WebSockets, Redis between."""
     web_port, ws_port = free_port(), free_port()
     redis = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/9"
-    env = _environment(
+    env = embedded_environment(
         tmp_path,
         HAPPY_PARTNER_PORT=str(web_port),
         HAPPY_PARTNER_WS_PORT=str(ws_port),
@@ -129,17 +85,17 @@ def test_with_redis_an_alert_from_the_http_process_reaches_a_socket_of_the_webso
             servers[name] = start_procfile(name, env=env, stdout=out)
     base, ws = f"http://127.0.0.1:{web_port}", f"ws://127.0.0.1:{ws_port}"
     try:
-        _wait(base, servers["web"])
-        _wait(f"http://127.0.0.1:{ws_port}", servers["realtime"])
+        wait_healthy(base, servers["web"])
+        wait_healthy(f"http://127.0.0.1:{ws_port}", servers["realtime"])
         parent, child, device = _pair(base)
-        ticket = _request(base, "POST", "realtime/ticket/", token=parent)["ticket"]  # issued by gunicorn
+        ticket = api_request(base, "POST", "realtime/ticket/", token=parent)["ticket"]  # issued by gunicorn
         with connect(f"{ws}/ws/v1/parent/?ticket={ticket}", open_timeout=10) as parent_socket:  # redeemed by uvicorn
             # Idle longer than the channel layer's 5-second blocking read: the socket must live on
             # (with redis-py 8's default read timeout of 5 s its consumer crashed here).
             time.sleep(6.5)
             parent_socket.send(json.dumps({"type": "ping"}))
             assert json.loads(parent_socket.recv(timeout=10)) == {"type": "pong"}
-            answer = _request(base, "POST", "chat/", {"text": "我不想活了"}, token=device)  # over HTTP, on gunicorn
+            answer = api_request(base, "POST", "chat/", {"text": "我不想活了"}, token=device)  # over HTTP, on gunicorn
             assert answer["safety"]["action"] == "escalate"
             alert = json.loads(parent_socket.recv(timeout=10))
             assert alert["type"] == "alert" and alert["child"] == child and alert["action"] == "escalate"

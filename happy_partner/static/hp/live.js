@@ -47,6 +47,7 @@
     var pill = item.querySelector(".pill");
     pill.textContent = word("severity", alert.severity);
     pill.classList.add(alert.severity);
+    item.querySelector(".who").textContent = ((vocabulary.children || {})[String(alert.child)] || "") + ":";
     item.querySelector(".what").textContent = (alert.categories || []).map(function (c) { return word("category", c); }).join(" · ");
     item.querySelector(".done").textContent = word("action", alert.action);
     var empty = document.getElementById("no-alerts");
@@ -57,7 +58,10 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/v1/parent/");
-    socket.addEventListener("open", function () { retry = 1000; });
+    socket.addEventListener("open", function () {
+      retry = 1000;
+      document.documentElement.setAttribute("data-live", "open"); // for people and tests: live now
+    });
     socket.addEventListener("message", function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (error) { return; }
@@ -69,6 +73,7 @@
       }
     });
     socket.addEventListener("close", function (closed) {
+      document.documentElement.setAttribute("data-live", "closed");
       if (closed.code === 4401 || closed.code === 4403) return; // signed out: stay quiet
       window.setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
