@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -74,11 +75,21 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
             query=data["q"] or None,
         )
     messages = messages_for_child(child_id=child.pk, filters=filters).order_by("-created_at", "-id")
-    page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_row(message) for message in reversed(list(page.object_list))]  # oldest first, as a chat reads
+    before = request.GET.get("before", "")
+    last = (
+        Message.objects.filter(pk=int(before), child=child).values_list("created_at", flat=True).first()
+        if before.isdigit()
+        else None
+    )
+    if last is not None:  # older than the page's last message: keyset paging, no COUNT over a long history
+        messages = messages.filter(Q(created_at__lt=last) | Q(created_at=last, id__lt=int(before)))
+    found = list(messages[: PAGE_SIZE + 1])
+    shown = found[:PAGE_SIZE]
+    rows = [_row(message) for message in reversed(shown)]  # oldest first, as a chat reads
     query = request.GET.copy()
-    query.pop("page", None)
-    context = {"child": child, "form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    query.pop("before", None)
+    older = shown[-1].pk if len(found) > PAGE_SIZE else None
+    context = {"child": child, "form": form, "rows": rows, "query": query.urlencode(), "older": older}
     return render(request, "dashboard/conversations.html", context)
 
 

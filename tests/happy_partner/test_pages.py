@@ -311,3 +311,22 @@ def test_a_child_is_added_with_the_consents_ticked_and_chat_is_required(client):
     assert done.status_code == 302 and done["Location"] == reverse("devices", kwargs={"child_id": child.pk})
     assert sorted(child.consents.values_list("scope", flat=True)) == ["chat", "voice"]
     assert set(child.consents.values_list("method", flat=True)) == {"dashboard"}
+
+
+def test_a_long_history_pages_back_without_gaps_or_repeats(family):
+    parent, child, _stranger, device = family
+    for n in range(60):  # 2 messages a turn: 124 in all with the family's
+        device.post("/api/v1/chat/", {"text": f"第{n}个问题：1加{n}等于几？"}, format="json")
+    client = Client()
+    client.force_login(parent)
+    url, seen, query = reverse("child", kwargs={"child_id": child.pk}), [], {}
+    for _ in range(5):
+        page = client.get(url, query).content.decode()
+        ids = [int(i) for i in re.findall(r'<li class="[^"]*" id="m(\d+)">', page)]
+        seen = ids + seen
+        older = re.search(r'href="\?[^"]*before=(\d+)"', page)  # the "older" link
+        if older is None:
+            break
+        query = {"before": older.group(1)}
+    stored = list(Message.objects.filter(child=child).order_by("created_at", "id").values_list("pk", flat=True))
+    assert seen == stored
