@@ -7,6 +7,8 @@ form in the service's words.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +36,7 @@ from accounts.services.children import child_create
 from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.services.devices import device_revoke, pairing_code_create
+from accounts.services.guardians import invitation_accept
 from accounts.services.users import user_register
 from happy_partner.errors import ApplicationError, Failure
 
@@ -234,6 +237,26 @@ def consents(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "dashboard/consents.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def invitation_accept_page(request: HttpRequest) -> HttpResponse:
+    """The invitation e-mail's link: sign in (or up) with the invited address, then accept."""
+    token = request.POST.get("token") or request.GET.get("token", "")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('signin')}?{urlencode({'next': request.get_full_path()})}")
+    if request.method == "POST":
+        try:
+            guardianship = invitation_accept(actor=page_parent(request), token=token)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            name = guardianship.child.display_name
+            messages.success(request, _("You now look after %(name)s too.") % {"name": name})
+            return redirect("dashboard")
+    return render(
+        request, "accounts/invitation.html", {"token": token}, status=400 if request.method == "POST" else 200
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """What Happy Partner is, and the way in."""
     if request.user.is_authenticated:
@@ -273,7 +296,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             _fail(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("dashboard")
+            return redirect(_safe_next(request) or "dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "policy_version": settings.CONSENT_POLICY_VERSION}
     return render(request, "accounts/signup.html", context, status=status)
@@ -296,6 +319,7 @@ urlpatterns = [
     path("signin/", signin, name="signin"),
     path("signup/", signup, name="signup"),
     path("signout/", signout, name="signout"),
+    path("invitations/accept/", invitation_accept_page, name="invitation-accept"),
     path("dashboard/children/new/", child_add, name="child-add"),
     path("dashboard/children/<int:child_id>/controls/", controls, name="controls"),
     path("dashboard/children/<int:child_id>/devices/", devices, name="devices"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
             "inviter": invitation.invited_by.display_name,
             "child": invitation.child.display_name,
             "token": token,
-            "accept_url": f"{settings.SITE_URL}/api/v1/invitations/accept/",
+            "accept_url": f"{settings.SITE_URL}{reverse('invitation-accept')}?{urlencode({'token': token})}",
             "expires_at": invitation.expires_at,
             "time_zone": invitation.child.controls.time_zone,
         }
@@ -48,9 +50,8 @@ def guardian_invitation_send(*, invitation_id: int, token: str) -> bool:
 def device_paired_email_send(*, device_id: int) -> int:
     """Tell every guardian that a device can now act as their child, with the page to remove it.
 
-    The link is the dashboard's devices page of the child (``/dashboard/children/<id>/devices/``);
-    that dashboard comes later, until then the parent app lists and removes devices through the
-    API. Sent even if the device was removed meanwhile: the other guardians should know.
+    The link is the dashboard's devices page of the child, where it is removed with one button.
+    Sent even if the device was removed meanwhile: the other guardians should know.
 
     Each guardian reached is remembered (in the cache), so a retry after one address failed mails
     only those not yet reached. Returns how many were mailed by this run."""
@@ -73,7 +74,7 @@ def device_paired_email_send(*, device_id: int) -> int:
                 "by_request": by_request,
                 "when": device.created_at,
                 "time_zone": child.controls.time_zone,
-                "url": f"{settings.SITE_URL}/dashboard/children/{child.pk}/devices/",
+                "url": f"{settings.SITE_URL}{reverse('devices', kwargs={'child_id': child.pk})}",
             }
             subject = _("A device was paired with %(child)s's profile on Happy Partner") % context
             body = render_to_string("accounts/email/device_paired.txt", context)

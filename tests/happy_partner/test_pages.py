@@ -5,6 +5,7 @@ headers, and the queries the overview costs."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,8 @@ MATRIX = [
     ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
     ("GET", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # an empty form
+    ("GET", "invitation-accept", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
+    ("POST", "invitation-accept", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # no token
     ("GET", "child-add", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("POST", "child-add", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # an empty form
     ("GET", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
@@ -330,3 +333,30 @@ def test_a_long_history_pages_back_without_gaps_or_repeats(family):
         query = {"before": older.group(1)}
     stored = list(Message.objects.filter(child=child).order_by("created_at", "id").values_list("pk", flat=True))
     assert seen == stored
+
+
+def test_a_co_guardian_follows_the_invitation_link_signs_up_and_accepts(family):
+    from django.core import mail
+
+    from accounts.services.guardians import invitation_create
+    from accounts.services.notifications import guardian_invitation_send
+
+    parent, child, *_rest = family
+    invitation, token = invitation_create(actor=parent, child=child, email="grandma@example.com")
+    assert guardian_invitation_send(invitation_id=invitation.pk, token=token)
+    link = re.search(r"http://\S+/invitations/accept/\?token=\S+", mail.outbox[-1].body).group(0)
+    path = link.split("127.0.0.1:8000", 1)[1] if "127.0.0.1:8000" in link else link[link.index("/invitations") :]
+    client = Client()
+    to_signin = client.get(path)
+    assert to_signin.status_code == 302 and to_signin["Location"].startswith(reverse("signin") + "?next=")
+    next_path = path
+    signup = client.post(
+        reverse("signup") + "?" + urlencode({"next": next_path}),
+        {"display_name": "Grandma", "email": "grandma@example.com", "password": PASSWORD, "agree": "on"},
+    )
+    assert signup.status_code == 302 and signup["Location"] == next_path
+    accepted = client.post(reverse("invitation-accept"), {"token": token})
+    assert accepted.status_code == 302 and accepted["Location"] == reverse("dashboard")
+    assert "Lily" in client.get(reverse("dashboard")).content.decode()
+    again = client.post(reverse("invitation-accept"), {"token": token})
+    assert again.status_code == 400  # used: it works once
