@@ -13,10 +13,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -314,12 +315,34 @@ def _safe_next(request: HttpRequest) -> str | None:
     return target if target.startswith("/") and not target.startswith("//") else None
 
 
+# Password reset: Django's views (signed, single-use, expiring links), the product's pages and e-mail.
+_reset = {
+    "password_reset": auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        extra_email_context={"site_url": settings.SITE_URL},  # as every e-mail links: never the request's Host
+        success_url=reverse_lazy("password_reset_done"),
+    ),
+    "password_reset_done": auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+    "password_reset_confirm": auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
+    ),
+    "password_reset_complete": auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    ),
+}
+
 urlpatterns = [
     path("", home, name="home"),
     path("signin/", signin, name="signin"),
     path("signup/", signup, name="signup"),
     path("signout/", signout, name="signout"),
     path("invitations/accept/", invitation_accept_page, name="invitation-accept"),
+    path("password/reset/", _reset["password_reset"], name="password_reset"),
+    path("password/reset/sent/", _reset["password_reset_done"], name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", _reset["password_reset_confirm"], name="password_reset_confirm"),
+    path("password/reset/done/", _reset["password_reset_complete"], name="password_reset_complete"),
     path("dashboard/children/new/", child_add, name="child-add"),
     path("dashboard/children/<int:child_id>/controls/", controls, name="controls"),
     path("dashboard/children/<int:child_id>/devices/", devices, name="devices"),

@@ -37,6 +37,10 @@ MATRIX = [
     ("POST", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # an empty form
     ("GET", "invitation-accept", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("POST", "invitation-accept", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # no token
+    ("GET", "password_reset", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),
+    ("POST", "password_reset", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),  # no address: the form again
+    ("GET", "password_reset_done", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),
+    ("GET", "password_reset_complete", {}, {ANON: 200, PARENT: 200, STRANGER: 200}),
     ("GET", "child-add", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("POST", "child-add", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # an empty form
     ("GET", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
@@ -73,7 +77,8 @@ def test_the_matrix_lists_every_page():
     from conversations.pages import urlpatterns as conversation_pages
 
     named = {pattern.name for pattern in [*account_pages, *conversation_pages]}
-    assert named == {name for _method, name, _kwargs, _expected in MATRIX}
+    # The reset link's page takes a signed token: its own test below walks it.
+    assert named == {name for _method, name, _kwargs, _expected in MATRIX} | {"password_reset_confirm"}
 
 
 @pytest.mark.parametrize(("method", "name", "kwargs", "expected"), MATRIX, ids=[row[1] for row in MATRIX])
@@ -360,3 +365,25 @@ def test_a_co_guardian_follows_the_invitation_link_signs_up_and_accepts(family):
     assert "Lily" in client.get(reverse("dashboard")).content.decode()
     again = client.post(reverse("invitation-accept"), {"token": token})
     assert again.status_code == 400  # used: it works once
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(family):
+    from django.core import mail
+
+    parent, *_rest = family
+    client = Client()
+    assert client.post(reverse("password_reset"), {"email": parent.email}).status_code == 302
+    assert client.post(reverse("password_reset"), {"email": "nobody@example.com"}).status_code == 302  # says nothing
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [parent.email]
+    link = re.search(r"http://127\.0\.0\.1:8000(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200 and "new_password1" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
+    signin = Client().post(reverse("signin"), {"email": parent.email, "password": "a-brand-new-passphrase"})
+    assert signin.status_code == 302
+    used = Client().get(link, follow=True)
+    assert used.status_code == 200 and "new_password1" not in used.content.decode()  # the link worked once
