@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -21,7 +22,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.pages import page_child, page_parent
 from accounts.selectors import children_for_guardian
@@ -29,10 +30,13 @@ from conversations import words
 from conversations.charts import bar_chart
 from conversations.models import Message
 from conversations.models.messages import FLAGGED_ACTIONS
+from conversations.selectors.care import memories_for_child, memory_get_for_child
 from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child
 from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
 from conversations.services.alerts import safety_alert_acknowledge
+from conversations.services.memories import memory_delete
+from happy_partner.errors import ApplicationError
 
 PAGE_SIZE = 50
 RANGES = (7, 30)  # days the insights cover
@@ -173,10 +177,29 @@ def alert_seen(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("alerts")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_memories(request: HttpRequest, child_id: int) -> HttpResponse:
+    """What the companion remembers about the child (only with the memory consent and switch); each
+    can be deleted, and is gone, not hidden."""
+    child = page_child(request, child_id)
+    if request.method == "POST":
+        try:
+            memory = memory_get_for_child(child=child, memory_id=int(request.POST.get("delete", "")))
+        except (ApplicationError, ValueError):
+            raise Http404(_("No such memory.")) from None
+        memory_delete(actor=page_parent(request), memory=memory)
+        messages.success(request, _("Forgotten: %(text)s") % {"text": memory.text})
+        return redirect("child-memories", child_id=child.pk)
+    memories = memories_for_child(child=child).order_by("-created_at")[:200]
+    return render(request, "dashboard/memories.html", {"child": child, "memories": memories})
+
+
 urlpatterns = [
     path("dashboard/", overview, name="dashboard"),
     path("dashboard/children/<int:child_id>/", child_conversations, name="child"),
     path("dashboard/children/<int:child_id>/insights/", child_insights, name="child-insights"),
+    path("dashboard/children/<int:child_id>/memories/", child_memories, name="child-memories"),
     path("dashboard/alerts/", alerts, name="alerts"),
     path("dashboard/alerts/<int:event_id>/seen/", alert_seen, name="alert-seen"),
 ]

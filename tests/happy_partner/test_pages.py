@@ -31,6 +31,8 @@ MATRIX = [
     ("GET", "dashboard", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("GET", "child", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("GET", "child-insights", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("GET", "child-memories", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "child-memories", {"child_id": "child"}, {ANON: 302, PARENT: 404, STRANGER: 404}),  # no memory named
     ("GET", "alerts", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
     ("POST", "alert-seen", {"event_id": "event"}, {ANON: 302, PARENT: 302, STRANGER: 404}),
     ("GET", "controls", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
@@ -387,3 +389,20 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(family):
     assert signin.status_code == 302
     used = Client().get(link, follow=True)
     assert used.status_code == 200 and "new_password1" not in used.content.decode()  # the link worked once
+
+
+def test_a_memory_is_shown_and_forgotten_for_good(family):
+    from conversations.models import MemoryFact
+
+    parent, child, *_rest = family
+    memory = MemoryFact.objects.create(child=child, kind="preference", text="喜欢恐龙", importance=0.8)
+    client = Client()
+    client.force_login(parent)
+    url = reverse("child-memories", kwargs={"child_id": child.pk})
+    assert "喜欢恐龙" in client.get(url).content.decode()
+    assert client.post(url, {"delete": memory.pk}).status_code == 302
+    assert not MemoryFact.objects.filter(pk=memory.pk).exists()
+    other = make_parent("pages.memory.other@example.com")
+    theirs = MemoryFact.objects.create(child=make_child(other, name="X"), kind="fact", text="secret", importance=0.5)
+    assert client.post(url, {"delete": theirs.pk}).status_code == 404  # another family's memory
+    assert MemoryFact.objects.filter(pk=theirs.pk).exists()
