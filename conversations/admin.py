@@ -3,7 +3,11 @@ permission, and every read is logged (TranscriptAccess)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +22,7 @@ from conversations.models import (
     UsageDay,
 )
 from conversations.services.lexicon import lexicon_term_save, lexicon_terms_delete
-from conversations.services.moderation import safety_events_mark
+from conversations.services.moderation import safety_check, safety_events_mark
 
 TRANSCRIPT_PERMISSION = "conversations.view_transcript"
 
@@ -149,8 +153,16 @@ class UsageDayAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
 
 
+class LexiconTestForm(forms.Form):
+    text = forms.CharField(label=_("Text to check"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(LexiconTerm)
 class LexiconTermAdmin(admin.ModelAdmin):
+    """The reviewed terms, and a test box: what the whole input check (this lexicon and the risk
+    model) says of a sentence, before a change goes live or to understand a verdict. Nothing stored."""
+
+    change_list_template = "admin/conversations/lexiconterm/change_list.html"
     list_display = ["term", "category", "severity", "language", "is_active", "created_by", "created_at"]
     list_filter = ["category", "severity", "language", "is_active"]
     search_fields = ["term", "note"]
@@ -164,6 +176,27 @@ class LexiconTermAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         lexicon_terms_delete(actor=request.user, terms=queryset)
+
+    def get_urls(self):
+        test = path("test/", self.admin_site.admin_view(self.test_view), name="conversations_lexiconterm_test")
+        return [test, *super().get_urls()]
+
+    def test_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = LexiconTestForm(request.POST or None)
+        verdict = None
+        if request.method == "POST" and form.is_valid():
+            verdict = safety_check(actor=request.user, text=form.cleaned_data["text"])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Test the safety check"),
+            "form": form,
+            "verdict": verdict,
+            "scores": sorted(verdict.scores.items(), key=lambda item: -item[1])[:5] if verdict else [],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/conversations/lexiconterm/test.html", context)
 
 
 @admin.register(TranscriptAccess)

@@ -14,6 +14,13 @@ class HappyPartnerConfig(AppConfig):
     verbose_name = "Happy Partner"
 
     def ready(self) -> None:
+        from django.contrib import admin
+        from django.utils.translation import gettext_lazy as _
+
+        # The staff console's name on every admin page (the parents' pages are the dashboard's).
+        admin.site.site_header = _("Happy Partner · staff console")
+        admin.site.site_title = _("Happy Partner staff")
+        admin.site.index_title = _("Run the service")
         # The <id:...> path converter, registered before any URLconf that uses it is imported.
         register_converter(IdConverter, "id")
         # The embedded broker is a folder; make sure it exists before the first task is queued.

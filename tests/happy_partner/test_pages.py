@@ -406,3 +406,23 @@ def test_a_memory_is_shown_and_forgotten_for_good(family):
     theirs = MemoryFact.objects.create(child=make_child(other, name="X"), kind="fact", text="secret", importance=0.5)
     assert client.post(url, {"delete": theirs.pk}).status_code == 404  # another family's memory
     assert MemoryFact.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_staff_console_is_branded_and_its_test_box_explains_a_verdict():
+    staff = User.objects.create_superuser(email="ops@example.com", password=PASSWORD, display_name="Ops")
+    client = Client()
+    client.force_login(staff)
+    index = client.get("/admin/").content.decode()
+    assert "快乐伙伴" in index  # the console's own name, in the staff's language
+    changelist = client.get(reverse("admin:conversations_lexiconterm_changelist")).content.decode()
+    assert reverse("admin:conversations_lexiconterm_test") in changelist
+    checked = client.post(
+        reverse("admin:conversations_lexiconterm_test"), {"text": "我不想活了，我的电话是13812345678"}
+    )
+    page = checked.content.decode()
+    assert checked.status_code == 200 and 'id="verdict"' in page
+    verdict = page[page.index('id="verdict"') :]
+    assert "escalate" in verdict and "self_harm" in verdict and "13812345678" not in verdict  # explained, masked
+    parent = make_parent("not.staff@example.com")
+    client.force_login(parent)
+    assert client.get(reverse("admin:conversations_lexiconterm_test")).status_code == 302  # to the admin login
