@@ -214,6 +214,31 @@ def devices(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "dashboard/devices.html", context)
 
 
+# What each consent lets the companion do, as the consent page explains it before a parent decides.
+SCOPE_TEXT = {
+    ConsentScope.CHAT: _(
+        "Your child may chat with the companion by text. Messages and replies are stored for you to read; "
+        "phone numbers and addresses are masked first. Without it nothing else works."
+    ),
+    ConsentScope.VOICE: _(
+        "Your child may talk and listen instead of typing. Recordings are turned into text to answer, "
+        "and the text is kept like a typed message."
+    ),
+    ConsentScope.VOICEPRINT: _(
+        "The companion may recognise your child's voice on a shared device. A voiceprint is kept until you "
+        "withdraw this."
+    ),
+    ConsentScope.MEMORY: _(
+        "The companion may remember a few things your child shares (likes, pets, goals) to talk about them "
+        "later. You can read and delete each one; withdrawing deletes them all."
+    ),
+    ConsentScope.EMOTION_COMPANION: _(
+        "The companion may notice how your child feels, comfort them, and tell you when they seem very "
+        "distressed. Feelings appear in your insights."
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consents(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -231,7 +256,13 @@ def consents(request: HttpRequest, child_id: int) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("consents", child_id=child.pk)
     scopes = [
-        {"scope": value, "label": label, "record": active.get(value), "required": value == ConsentScope.CHAT}
+        {
+            "scope": value,
+            "label": label,
+            "text": SCOPE_TEXT[ConsentScope(value)],
+            "record": active.get(value),
+            "required": value == ConsentScope.CHAT,
+        }
         for value, label in ConsentScope.choices
     ]
     context = {"child": child, "scopes": scopes, "policy_version": settings.CONSENT_POLICY_VERSION}

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conversations import words
 from conversations.models import (
     ChatSession,
     LexiconTerm,
@@ -69,6 +70,22 @@ class MessageAdmin(ReadOnlyAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class CategoryFilter(admin.SimpleListFilter):
+    """Events that name a category (the categories are a JSON list on the row)."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(code, text) for code, text in words.CATEGORY.items()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in words.CATEGORY:
+            return queryset
+        return queryset.filter(categories__icontains=f'"{value}"')  # the list's JSON text, on every database
+
+
 @admin.register(SafetyEvent)
 class SafetyEventAdmin(admin.ModelAdmin):
     """The moderation queue: what fired (layers) and how sure the model was (its top scores) beside
@@ -88,7 +105,7 @@ class SafetyEventAdmin(admin.ModelAdmin):
         "reviewed_at",
         "review_mark",
     ]
-    list_filter = ["severity", "action", "direction", "review_mark", "reviewed_at"]
+    list_filter = ["severity", "action", CategoryFilter, "direction", "review_mark", "reviewed_at"]
     search_fields = ["=child__id"]
     readonly_fields = [
         "child",

@@ -303,7 +303,9 @@ def test_consent_is_given_and_withdrawn_scope_by_scope(family):
     client.post(url, {"scope": "voice"})
     record.refresh_from_db()
     assert record.withdrawn_at is not None
-    assert "consent-voiceprint" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "consent-voiceprint" in page and "长期记忆" in page
+    assert page.count("<p>", page.index('id="consent-chat"')) >= 5  # each scope explains itself
 
 
 def test_a_child_is_added_with_the_consents_ticked_and_chat_is_required(client):
@@ -426,3 +428,14 @@ def test_the_staff_console_is_branded_and_its_test_box_explains_a_verdict():
     parent = make_parent("not.staff@example.com")
     client.force_login(parent)
     assert client.get(reverse("admin:conversations_lexiconterm_test")).status_code == 302  # to the admin login
+
+
+def test_the_moderation_queue_filters_by_category(family):
+    parent, child, *_rest = family
+    staff = User.objects.create_superuser(email="mod@example.com", password=PASSWORD, display_name="Mod")
+    client = Client()
+    client.force_login(staff)
+    url = reverse("admin:conversations_safetyevent_changelist")
+    event = SafetyEvent.objects.get(child=child)
+    assert f"/{event.pk}/change/" in client.get(url, {"category": "self_harm"}).content.decode()
+    assert f"/{event.pk}/change/" not in client.get(url, {"category": "scams"}).content.decode()
