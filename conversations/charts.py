@@ -11,7 +11,7 @@ from dataclasses import dataclass
 WIDTH = 600
 HEIGHT = 180
 TOP = 12  # room for the values above the bars
-BOTTOM = 28  # room for the labels below
+BOTTOM = 34  # room for the labels below
 LEFT = 8
 
 
@@ -24,7 +24,7 @@ class Bar:
     label: str
     value: int
     over: bool  # above the limit line
-    labelled: bool  # its label is drawn (at most about ten are, so they never overlap)
+    labelled: bool  # its label is drawn (at most about six are, so they never overlap)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class BarChart:
 
     @property
     def label_y(self) -> float:
-        return self.height - BOTTOM + 14
+        return self.height - BOTTOM + 22
 
 
 def bar_chart(*, title: str, values: Sequence[tuple[str, int]], limit: int | None = None) -> BarChart:
@@ -55,7 +55,7 @@ def bar_chart(*, title: str, values: Sequence[tuple[str, int]], limit: int | Non
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT) / max(len(values), 1)
     width = max(2.0, slot * 0.7)
-    every = max(1, math.ceil(len(values) / 10))
+    every = max(1, math.ceil(len(values) / 6))  # at most about six labels: legible on a phone
 
     def y_of(value: float) -> float:
         return TOP + plot_height * (1 - value / top_value)

@@ -142,7 +142,7 @@ def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
         ),
         bar_chart(
             title=_("Questions to the teacher, by subject"),
-            values=[(subject, n) for subject, n in learning["subjects"].items()],
+            values=[(words.word(words.SUBJECT, subject), n) for subject, n in learning["subjects"].items()],
         ),
     ]
     context = {"child": child, "days": days, "ranges": RANGES, "charts": charts, "totals": activity["totals"]}

@@ -55,6 +55,21 @@ EMOTION: Mapping[str, Promise] = {
     "neutral": _("calm"),
 }
 
+SUBJECT: Mapping[str, Promise] = {
+    "chinese": _("Chinese"),
+    "math": _("maths"),
+    "english": _("English"),
+    "science": _("science"),
+    "history": _("history"),
+    "geography": _("geography"),
+    "art": _("art"),
+    "music": _("music"),
+    "pe": _("PE"),
+    "morality": _("morality and law"),
+    "it": _("computing"),
+    "general": _("general"),
+}
+
 AGENT: Mapping[str, Promise] = {
     "edu": _("teacher"),
     "emotion": _("comforter"),

@@ -26,7 +26,7 @@ class ChildCard:
     child: ChildProfile
     minutes_today: int
     daily_minutes: int
-    mood: str  # the feeling noticed most often today ("" when none was)
+    mood: str  # the feeling noticed most often today, calm if only calm, "" when none was
     open_alerts: int
     last_activity: datetime | None
 
@@ -50,6 +50,14 @@ def alerts_for_guardian(*, user: User) -> QuerySet[SafetyEvent]:
     )
 
 
+def _mood(seen: Counter[str]) -> str:
+    """The feeling noticed most often today; calm only when nothing else was noticed."""
+    felt = Counter({emotion: n for emotion, n in seen.items() if emotion != NEUTRAL})
+    if felt:
+        return felt.most_common(1)[0][0]
+    return NEUTRAL if seen else ""
+
+
 def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
     children = list(children_for_guardian(user=user).select_related("controls"))
     if not children:
@@ -67,7 +75,7 @@ def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
     ).exclude(emotion="")
     for child_id, emotion, created_at in rows.values_list("child_id", "emotion", "created_at"):
         zone = ZoneInfo(next(c.controls.time_zone for c in children if c.pk == child_id))
-        if created_at.astimezone(zone).date() == today[child_id] and emotion != NEUTRAL:
+        if created_at.astimezone(zone).date() == today[child_id]:
             feelings[child_id][emotion] += 1
     alerts = dict(
         SafetyEvent.objects.filter(child_id__in=ids, alert_due=True, acknowledged_at__isnull=True)
@@ -86,7 +94,7 @@ def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
             child=child,
             minutes_today=round(seconds.get(child.pk, 0) / 60),
             daily_minutes=child.controls.daily_minutes,
-            mood=feelings[child.pk].most_common(1)[0][0] if feelings[child.pk] else "",
+            mood=_mood(feelings[child.pk]),
             open_alerts=alerts.get(child.pk, 0),
             last_activity=last.get(child.pk),
         )

@@ -153,6 +153,7 @@ def test_alerts_are_listed_in_words_and_marked_seen_for_the_family(family):
     shown = re.sub(r'<script id="hp-vocabulary".*?</script>', "", page, flags=re.S)  # the live script's words
     event = SafetyEvent.objects.get(child=child)
     assert f'id="alert-{event.pk}"' in shown and "self_harm" not in shown and "伤害自己" in shown
+    assert "the companion" not in shown and "伙伴的处理" in shown  # the whole sentence in Chinese
     assert client.post(reverse("alert-seen", kwargs={"event_id": event.pk})).status_code == 302
     event.refresh_from_db()
     assert event.acknowledged_at is not None and event.acknowledged_by == parent
@@ -271,6 +272,7 @@ def test_the_demo_family_opens_a_living_dashboard():
     assert 'data-count="1"' in overview and "明明" in overview and "Lily" in overview
     insights = client.get(reverse("child-insights", kwargs={"child_id": children[0].pk})).content.decode()
     assert insights.count('<svg class="chart"') == 4  # minutes, hard moments, feelings, subjects: all with data
+    assert "数学" in insights and ">math<" not in insights  # subjects in words too
     alerts = client.get(reverse("alerts")).content.decode()
     assert "伤害自己" in alerts
 
