@@ -15,9 +15,12 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.api.views.base import client_ip
 from accounts.models import ChildProfile, ConsentMethod, ConsentScope, ParentalControls, User
 from accounts.models.controls import CONTROL_FIELDS
+from accounts.models.users import UserManager
 from accounts.selectors import (
     child_get_for_guardian,
     consents_for_child,
@@ -32,12 +36,13 @@ from accounts.selectors import (
     device_get_for_child,
     devices_for_child,
 )
-from accounts.services.auth import parent_authenticate
+from accounts.services.auth import parent_authenticate, parent_tokens_revoke
 from accounts.services.children import child_create
 from accounts.services.consent import consent_grant, consent_withdraw
 from accounts.services.controls import controls_update
 from accounts.services.devices import device_revoke, pairing_code_create
 from accounts.services.guardians import invitation_accept
+from accounts.services.lockout import lockout_admit
 from accounts.services.users import user_register
 from happy_partner.errors import ApplicationError, Failure
 
@@ -211,7 +216,8 @@ def devices(request: HttpRequest, child_id: int) -> HttpResponse:
         "code": code,
         "code_minutes": int(settings.PAIRING_CODE_TTL.total_seconds() // 60),
     }
-    return render(request, "dashboard/devices.html", context)
+    with timezone.override(child.controls.zone):
+        return render(request, "dashboard/devices.html", context)
 
 
 # What each consent lets the companion do, as the consent page explains it before a parent decides.
@@ -246,11 +252,13 @@ def consents(request: HttpRequest, child_id: int) -> HttpResponse:
     child = page_child(request, child_id)
     active = {record.scope: record for record in consents_for_child(child=child).filter(withdrawn_at__isnull=True)}
     if request.method == "POST":
-        scope = request.POST.get("scope", "")
+        scope, action = request.POST.get("scope", ""), request.POST.get("action", "")
         try:
-            if scope in active:
+            # What the button said, not the opposite of the current state: a double click or a page
+            # left open while another guardian changed the scope does nothing instead of undoing it.
+            if action == "withdraw" and scope in active:
                 consent_withdraw(actor=page_parent(request), consent=active[scope])
-            else:
+            elif action == "grant" and scope not in active:
                 consent_grant(actor=page_parent(request), child=child, scope=scope, method=ConsentMethod.DASHBOARD)
         except ApplicationError as error:
             messages.error(request, error.message)
@@ -266,7 +274,8 @@ def consents(request: HttpRequest, child_id: int) -> HttpResponse:
         for value, label in ConsentScope.choices
     ]
     context = {"child": child, "scopes": scopes, "policy_version": settings.CONSENT_POLICY_VERSION}
-    return render(request, "dashboard/consents.html", context)
+    with timezone.override(child.controls.zone):
+        return render(request, "dashboard/consents.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,6 +327,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            lockout_admit(kind="signup_ip", key=client_ip(request))
             user = user_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
@@ -343,12 +353,35 @@ def signout(request: HttpRequest) -> HttpResponse:
 def _safe_next(request: HttpRequest) -> str | None:
     """``?next=`` only when it is a path on this site (never another host)."""
     target = request.GET.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts=set(), require_https=request.is_secure())
+    return target if target.startswith("/") and allowed else None
 
 
 # Password reset: Django's views (signed, single-use, expiring links), the product's pages and e-mail.
+class PasswordResetPage(auth_views.PasswordResetView):
+    """Counted per address and per IP before any mail is sent: an inbox cannot be flooded."""
+
+    def form_valid(self, form):
+        try:
+            lockout_admit(kind="reset_ip", key=client_ip(self.request))
+            lockout_admit(kind="reset_account", key=UserManager.normalize_email_address(form.cleaned_data["email"]))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password also ends the parent's app sessions (their refresh tokens)."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        parent_tokens_revoke(user=user)
+        return user
+
+
 _reset = {
-    "password_reset": auth_views.PasswordResetView.as_view(
+    "password_reset": PasswordResetPage.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
@@ -357,7 +390,9 @@ _reset = {
     ),
     "password_reset_done": auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
     "password_reset_confirm": auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
+        template_name="accounts/password_reset_confirm.html",
+        form_class=NewPasswordForm,
+        success_url=reverse_lazy("password_reset_complete"),
     ),
     "password_reset_complete": auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"

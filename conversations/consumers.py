@@ -43,6 +43,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
+from importlib import import_module
 from typing import Any, Literal, TypeVar
 
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
@@ -99,8 +100,17 @@ def in_pool(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     return DatabaseSyncToAsync(function, thread_sensitive=False)
 
 
+def _may_send(user_id: int, child_id: int, session_key: str | None) -> bool | None:
+    """Whether a parent socket may get an event of this child: the account active and still a guardian
+    (False: skip it), and for the dashboard's socket its session still signed in (None: close)."""
+    if session_key is not None and not import_module(settings.SESSION_ENGINE).SessionStore().exists(session_key):
+        return None  # signed out (on this computer, or everywhere): a shared screen shows nothing more
+    return guardian_may_watch(user_id=user_id, child_id=child_id)
+
+
 class ParentEventsConsumer(JsonEventsConsumer):
     user_id: int | None = None
+    session_key: str | None = None  # the dashboard's session; None for a ticket (a parent app)
 
     async def connect(self) -> None:
         ticket = ticket_of(self.scope)
@@ -116,6 +126,8 @@ class ParentEventsConsumer(JsonEventsConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user_id = actor.pk
+        if not ticket:
+            self.session_key = getattr(self.scope.get("session"), "session_key", None)
         await self.channel_layer.group_add(guardian_group(actor.pk), self.channel_name)
 
     async def disconnect(self, code: int) -> None:
@@ -137,9 +149,13 @@ class ParentEventsConsumer(JsonEventsConsumer):
         """Send, if the account is still active and still guards the child (read now, not at connect).
         A one-row read on the shared database thread, which the chat turns (in the pool) leave free:
         an alert never queues behind children's replies."""
-        if self.user_id is not None and await database_sync_to_async(guardian_may_watch)(
-            user_id=self.user_id, child_id=child_id
-        ):
+        if self.user_id is None:
+            return
+        allowed = await database_sync_to_async(_may_send)(self.user_id, child_id, self.session_key)
+        if allowed is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            self.user_id = None
+        elif allowed:
             await self.send_json(payload)
 
 

@@ -7,7 +7,7 @@ child is a 404, as in the API), the rest from this app's selectors and services.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,10 +71,11 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
     if form.is_valid():
         zone = ZoneInfo(child.controls.time_zone)
         data = form.cleaned_data
+        until = min(data["until"], date.max - timedelta(days=1)) if data["until"] else None  # 9999-12-31: the end
         filters = HistoryFilters(
             agent=data["agent"] or None,
             since=datetime.combine(data["since"], time.min, tzinfo=zone) if data["since"] else None,
-            until=datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone) if data["until"] else None,
+            until=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone) if until else None,
             flagged=data["flagged"],
             query=data["q"] or None,
         )
@@ -82,7 +83,7 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
     before = request.GET.get("before", "")
     last = (
         Message.objects.filter(pk=int(before), child=child).values_list("created_at", flat=True).first()
-        if before.isdigit()
+        if before.isascii() and before.isdigit()
         else None
     )
     if last is not None:  # older than the page's last message: keyset paging, no COUNT over a long history
@@ -94,7 +95,8 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
     query.pop("before", None)
     older = shown[-1].pk if len(found) > PAGE_SIZE else None
     context = {"child": child, "form": form, "rows": rows, "query": query.urlencode(), "older": older}
-    return render(request, "dashboard/conversations.html", context)
+    with timezone.override(child.controls.zone):  # times as the family reads them
+        return render(request, "dashboard/conversations.html", context)
 
 
 def _row(message: Message) -> dict[str, Any]:
@@ -159,6 +161,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "severity": words.word(words.SEVERITY, event.severity),
             "what": words.words(words.CATEGORY, event.categories) or _("a message the check could not judge"),
             "done": words.word(words.ACTION, event.action),
+            "zone": event.child.controls.zone,  # each alert in its family's time
         }
         for event in page.object_list
     ]

@@ -328,6 +328,11 @@ LOCKOUT = {
     "pairing_ip": (10, 900),
     "pairing_claim_parent": (5, 900),
     "pin_child": (5, 900),
+    # Not failures but every attempt: the dashboard's sign-up and password-reset forms, so an address
+    # cannot be probed or an inbox flooded from one place (the API's are rate limited by DRF).
+    "signup_ip": (10, 3600),
+    "reset_ip": (10, 900),
+    "reset_account": (3, 3600),
 }
 
 # --- Conversations: LLM provider -------------------------------------------------------------------

@@ -7,6 +7,7 @@ import logging
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -120,3 +121,17 @@ def _blacklist_once(token: ScopedRefreshToken) -> None:
     if BlacklistedToken.objects.filter(token=locked).exists():
         raise _token_not_valid()
     BlacklistedToken.objects.create(token=locked)
+
+
+def parent_tokens_revoke(*, user: User) -> int:
+    """Blacklist every refresh token the parent holds (a password reset: a stolen phone's app session
+    ends with the old password). Returns how many were revoked."""
+    outstanding = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
+        blacklistedtoken__isnull=False
+    )
+    revoked = 0
+    for token in outstanding:
+        _created = BlacklistedToken.objects.get_or_create(token=token)[1]
+        revoked += int(_created)
+    logger.info("parent tokens revoked user_id=%s count=%s", user.pk, revoked)
+    return revoked

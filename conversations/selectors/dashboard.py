@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -45,7 +44,7 @@ def alerts_for_guardian(*, user: User) -> QuerySet[SafetyEvent]:
     """Every alert of the guardian's children, newest first (the alerts page)."""
     return (
         SafetyEvent.objects.filter(child__guardianships__guardian=user, alert_due=True)
-        .select_related("child")
+        .select_related("child__controls")
         .order_by("-created_at", "-id")
     )
 
@@ -63,7 +62,8 @@ def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
     if not children:
         return []
     ids = [child.pk for child in children]
-    today = {child.pk: now.astimezone(ZoneInfo(child.controls.time_zone)).date() for child in children}
+    zones = {child.pk: child.controls.zone for child in children}
+    today = {child_id: now.astimezone(zone).date() for child_id, zone in zones.items()}
     usage_filter = Q()
     for child_id, day in today.items():
         usage_filter |= Q(child_id=child_id, day=day)
@@ -74,8 +74,7 @@ def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
         child_id__in=ids, role=MessageRole.CHILD, created_at__gte=now - timedelta(days=1)
     ).exclude(emotion="")
     for child_id, emotion, created_at in rows.values_list("child_id", "emotion", "created_at"):
-        zone = ZoneInfo(next(c.controls.time_zone for c in children if c.pk == child_id))
-        if created_at.astimezone(zone).date() == today[child_id]:
+        if created_at.astimezone(zones[child_id]).date() == today[child_id]:
             feelings[child_id][emotion] += 1
     alerts = dict(
         SafetyEvent.objects.filter(child_id__in=ids, alert_due=True, acknowledged_at__isnull=True)

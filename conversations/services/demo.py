@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -135,12 +134,12 @@ def demo_history_ensure(*, children: list[ChildProfile], now: datetime | None = 
     now = now or timezone.now()
     for child in children:
         days = DAYS_ZH if child.language.startswith("zh") else DAYS_EN
-        zone = ZoneInfo(child.controls.time_zone)
+        zone = child.controls.zone
         for offset, turns in enumerate(reversed(days)):
             day = now.astimezone(zone).date() - timedelta(days=offset)
             if not turns:
                 continue
-            started = datetime.combine(day, time(17, 0), tzinfo=zone)
+            started = min(datetime.combine(day, time(17, 0), tzinfo=zone), now - timedelta(hours=1))  # never ahead
             flagged = offset == 2 and days is DAYS_ZH
             _write_day(child, started, turns, flagged=flagged)
     logger.info("demo history written children=%s", len(children))

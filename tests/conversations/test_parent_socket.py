@@ -211,3 +211,18 @@ async def test_the_parent_socket_hears_presence_limits_and_devices():
         }
     finally:
         await socket.disconnect()
+
+
+async def test_a_dashboard_socket_stops_at_the_next_event_once_its_session_signed_out():
+    parent, _client, device = await sync_to_async(_family)("session.signout@example.com")
+    browser = Client()
+    await sync_to_async(browser.force_login)(parent)
+    cookie = f"sessionid={browser.cookies['sessionid'].value}".encode()
+    socket, connected = await _open(PATH, [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)])
+    assert connected
+    try:
+        await sync_to_async(browser.post)("/signout/")  # on this shared computer
+        await sync_to_async(device.post)("/api/v1/chat/", {"text": "我不想活了"}, format="json")
+        assert await _closed_with(socket) == 4401  # nothing about the child reaches the screen
+    finally:
+        await socket.disconnect()

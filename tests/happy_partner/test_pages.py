@@ -299,12 +299,14 @@ def test_consent_is_given_and_withdrawn_scope_by_scope(family):
     client = Client()
     client.force_login(parent)
     url = reverse("consents", kwargs={"child_id": child.pk})
-    assert client.post(url, {"scope": "voice"}).status_code == 302
+    assert client.post(url, {"scope": "voice", "action": "grant"}).status_code == 302
+    client.post(url, {"scope": "voice", "action": "grant"})  # a double click grants once
     record = child.consents.get(scope="voice", withdrawn_at__isnull=True)
     assert record.method == "dashboard" and record.guardian == parent
-    client.post(url, {"scope": "voice"})
+    client.post(url, {"scope": "voice", "action": "withdraw"})
+    client.post(url, {"scope": "voice", "action": "withdraw"})  # ...and withdraws once, never re-grants
     record.refresh_from_db()
-    assert record.withdrawn_at is not None
+    assert record.withdrawn_at is not None and not child.consents.filter(scope="voice", withdrawn_at=None).exists()
     page = client.get(url).content.decode()
     assert "consent-voiceprint" in page and "长期记忆" in page
     assert page.count("<p>", page.index('id="consent-chat"')) >= 5  # each scope explains itself
@@ -441,3 +443,43 @@ def test_the_moderation_queue_filters_by_category(family):
     event = SafetyEvent.objects.get(child=child)
     assert f"/{event.pk}/change/" in client.get(url, {"category": "self_harm"}).content.decode()
     assert f"/{event.pk}/change/" not in client.get(url, {"category": "scams"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", [{"until": "9999-12-31"}, {"before": "²"}, {"before": "-1"}, {"days": "abc"}, {"since": "x"}]
+)
+def test_odd_query_parameters_never_break_a_page(family, query):
+    parent, child, *_rest = family
+    client = Client()
+    client.force_login(parent)
+    for name in ("child", "child-insights"):
+        assert client.get(reverse(name, kwargs={"child_id": child.pk}), query).status_code == 200
+
+
+def test_times_are_shown_in_the_familys_time_zone(family):
+    parent, child, *_rest = family
+    message = Message.objects.filter(child=child).order_by("pk").first()
+    client = Client()
+    client.force_login(parent)
+    page = client.get(reverse("child", kwargs={"child_id": child.pk})).content.decode()
+    local = timezone.localtime(message.created_at, ZoneInfo(child.controls.time_zone)).strftime("%Y-%m-%d %H:%M")
+    assert local in page
+
+
+def test_a_password_reset_ends_the_parents_app_sessions_and_resets_are_counted(family):
+    from django.core import mail
+
+    parent, *_rest = family
+    app = APIClient().post("/api/v1/auth/token/", {"email": parent.email, "password": PASSWORD}, format="json")
+    refresh = app.json()["refresh"]
+    client = Client()
+    client.post(reverse("password_reset"), {"email": parent.email})
+    link = re.search(r"http://127\.0\.0\.1:8000(/password/reset/\S+/)", mail.outbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    new = {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"}
+    assert client.post(form.redirect_chain[-1][0], new).status_code == 302
+    assert APIClient().post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json").status_code == 401
+    for _ in range(3):  # the reset_account budget: 3 an hour per address, then refused in words
+        client.post(reverse("password_reset"), {"email": parent.email})
+    refused = client.post(reverse("password_reset"), {"email": parent.email})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()

@@ -10,11 +10,16 @@
   var vocabularyNode = document.getElementById("hp-vocabulary");
   var vocabulary = vocabularyNode ? JSON.parse(vocabularyNode.textContent) : { severity: {}, action: {}, category: {} };
   var retry = 1000;
+  var audio = null; // one context for every alert, resumed by the parent's click on the checkbox
 
   if (sound) {
     sound.checked = window.localStorage.getItem("hp-alert-sound") === "on";
     sound.addEventListener("change", function () {
       window.localStorage.setItem("hp-alert-sound", sound.checked ? "on" : "off");
+      if (sound.checked && window.AudioContext) {
+        audio = audio || new window.AudioContext();
+        audio.resume(); // a click allows sound; after a reload the browser asks for one again
+      }
     });
   }
 
@@ -24,12 +29,12 @@
 
   function beep() {
     if (!sound || !sound.checked || !window.AudioContext) return;
-    var context = new window.AudioContext();
-    var tone = context.createOscillator();
+    audio = audio || new window.AudioContext();
+    var tone = audio.createOscillator();
     tone.frequency.value = 880;
-    tone.connect(context.destination);
+    tone.connect(audio.destination);
     tone.start();
-    tone.stop(context.currentTime + 0.25);
+    tone.stop(audio.currentTime + 0.25);
   }
 
   function bump() {
@@ -58,14 +63,16 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/v1/parent/");
+    var opened = 0;
     socket.addEventListener("open", function () {
-      retry = 1000;
+      opened = Date.now();
       document.documentElement.setAttribute("data-live", "open"); // for people and tests: live now
     });
     socket.addEventListener("message", function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (error) { return; }
       if (event.type === "alert") {
+        if (document.getElementById("alert-" + event.event)) return; // told twice: shown once
         bump();
         show(event);
         beep();
@@ -75,7 +82,9 @@
     socket.addEventListener("close", function (closed) {
       document.documentElement.setAttribute("data-live", "closed");
       if (closed.code === 4401 || closed.code === 4403) return; // signed out: stay quiet
-      window.setTimeout(connect, retry);
+      if (opened && Date.now() - opened > 10000) retry = 1000; // it had worked a while: start over
+      // Jittered, so every open tab does not come back at the same moment after a deploy.
+      window.setTimeout(connect, retry / 2 + Math.random() * retry);
       retry = Math.min(retry * 2, 30000);
     });
   }
