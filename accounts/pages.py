@@ -316,8 +316,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             _fail(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(_safe_next(request) or "dashboard")
+            return _signed_in(request, user)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/signin.html", {"form": form}, status=status)
 
@@ -337,8 +336,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             _fail(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(_safe_next(request) or "dashboard")
+            return _signed_in(request, user)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "policy_version": settings.CONSENT_POLICY_VERSION}
     return render(request, "accounts/signup.html", context, status=status)
@@ -348,6 +346,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("home")
+
+
+def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
+    """Start the dashboard session and go where the parent was headed (this site only)."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(_safe_next(request) or "dashboard")
 
 
 def _safe_next(request: HttpRequest) -> str | None:

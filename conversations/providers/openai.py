@@ -35,7 +35,7 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -252,7 +252,7 @@ class OpenAIProvider:
         deadline = started + self.timeout
         self._admit()
         attempts = _Attempts()
-        try:
+        with self._accounted("complete", started, attempts):
             response, watchdog = self._open(payload, deadline, attempts)
             try:
                 body = self._read_body(response, watchdog, deadline)
@@ -260,14 +260,6 @@ class OpenAIProvider:
                 watchdog.cancel()
                 response.close()
             completion = self._parse_completion(body)
-        except ProviderError as exc:
-            self.breaker.record_failure()
-            self._log_failure("complete", exc, started, attempts)
-            raise
-        except BaseException:
-            self.breaker.release()
-            raise
-        self.breaker.record_success()
         logger.info(
             "llm complete ok status=200 attempts=%d ms=%d prompt_tokens=%d completion_tokens=%d",
             attempts.count,
@@ -285,7 +277,7 @@ class OpenAIProvider:
         deadline = started + self.timeout
         self._admit()
         attempts = _Attempts()
-        try:
+        with self._accounted("complete", started, attempts):
             async with _deadline(deadline):
                 response = await self._aopen(payload, deadline, attempts)
                 try:
@@ -293,14 +285,6 @@ class OpenAIProvider:
                 finally:
                     await response.aclose()
             completion = self._parse_completion(body)
-        except ProviderError as exc:
-            self.breaker.record_failure()
-            self._log_failure("complete", exc, started, attempts)
-            raise
-        except BaseException:
-            self.breaker.release()
-            raise
-        self.breaker.record_success()
         logger.info("llm acomplete ok status=200 attempts=%d ms=%d", attempts.count, _ms_since(started))
         return completion
 
@@ -328,6 +312,21 @@ class OpenAIProvider:
             "max_tokens": max_tokens,
             "stream": stream,
         }
+
+    @contextlib.contextmanager
+    def _accounted(self, kind: str, started: float, attempts: _Attempts) -> Iterator[None]:
+        """One whole-reply call as the breaker counts it: exactly one of success, failure (logged, no
+        body quoted) or release (cancelled, or a bug that is not the server's)."""
+        try:
+            yield
+        except ProviderError as exc:
+            self.breaker.record_failure()
+            self._log_failure(kind, exc, started, attempts)
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.record_success()
 
     def _admit(self) -> None:
         if not self.breaker.allow():
