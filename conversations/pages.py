@@ -33,14 +33,19 @@ from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.selectors.care import memories_for_child, memory_get_for_child
 from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child
-from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
+from conversations.selectors.insights import (
+    activity_for_child,
+    emotion_totals,
+    emotions_for_child,
+    hard_moments,
+    learning_for_child,
+)
 from conversations.services.alerts import safety_alert_acknowledge
 from conversations.services.memories import memory_delete
 from happy_partner.errors import ApplicationError
 
 PAGE_SIZE = 50
 RANGES = (7, 30)  # days the insights cover
-NEGATIVE = ("sad", "scared", "anxious", "lonely", "angry")
 
 
 @login_required
@@ -79,7 +84,7 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
             flagged=data["flagged"],
             query=data["q"] or None,
         )
-    messages = messages_for_child(child_id=child.pk, filters=filters).order_by("-created_at", "-id")
+    history = messages_for_child(child_id=child.pk, filters=filters).order_by("-created_at", "-id")
     before = request.GET.get("before", "")
     last = (
         Message.objects.filter(pk=int(before), child=child).values_list("created_at", flat=True).first()
@@ -87,8 +92,8 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
         else None
     )
     if last is not None:  # older than the page's last message: keyset paging, no COUNT over a long history
-        messages = messages.filter(Q(created_at__lt=last) | Q(created_at=last, id__lt=int(before)))
-    found = list(messages[: PAGE_SIZE + 1])
+        history = history.filter(Q(created_at__lt=last) | Q(created_at=last, id__lt=int(before)))
+    found = list(history[: PAGE_SIZE + 1])
     shown = found[:PAGE_SIZE]
     rows = [_row(message) for message in reversed(shown)]  # oldest first, as a chat reads
     query = request.GET.copy()
@@ -121,10 +126,6 @@ def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
     activity = activity_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
     feelings = emotions_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
     learning = learning_for_child(child_id=child.pk, days=days, now=now, time_zone=zone)
-    totals: dict[str, int] = {}
-    for day in feelings["days"]:
-        for emotion, seen in day["emotions"].items():
-            totals[emotion] = totals.get(emotion, 0) + seen["count"]
     charts = [
         bar_chart(
             title=_("Minutes per day, against the daily limit"),
@@ -132,15 +133,12 @@ def child_insights(request: HttpRequest, child_id: int) -> HttpResponse:
             limit=child.controls.daily_minutes,
         ),
         bar_chart(
-            title=_("Worried, sad, scared, lonely or angry moments per day"),
-            values=[
-                (d["date"].strftime("%m-%d"), sum(d["emotions"].get(e, {}).get("count", 0) for e in NEGATIVE))
-                for d in feelings["days"]
-            ],
+            title=_("Hard moments per day (sad, scared, worried, lonely, angry or upset)"),
+            values=[(day.strftime("%m-%d"), n) for day, n in hard_moments(feelings)],
         ),
         bar_chart(
             title=_("Feelings the companion noticed"),
-            values=[(words.word(words.EMOTION, e), n) for e, n in sorted(totals.items(), key=lambda kv: -kv[1])],
+            values=[(words.word(words.EMOTION, e), n) for e, n in emotion_totals(feelings).items()],
         ),
         bar_chart(
             title=_("Questions to the teacher, by subject"),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Avg, Count
 from django.db.models.functions import TruncDate
 
+from conversations.agents.emotion import NEGATIVE_EMOTIONS
 from conversations.models import Message, MessageRole, UsageDay
 from conversations.models.messages import FLAGGED_ACTIONS
 
@@ -92,6 +93,24 @@ def emotions_for_child(*, child_id: int, days: int, now: datetime, time_zone: st
         if row["day"] in per_day:
             per_day[row["day"]][row["emotion"]] = {"count": row["n"], "intensity": round(row["intensity"] or 0, 2)}
     return {"days": [{"date": d, "emotions": per_day[d]} for d in per_day]}
+
+
+def emotion_totals(report: dict) -> dict[str, int]:
+    """How often each feeling was noticed over ``emotions_for_child``'s days, most often first."""
+    totals: dict[str, int] = defaultdict(int)
+    for day in report["days"]:
+        for emotion, seen in day["emotions"].items():
+            totals[emotion] += seen["count"]
+    return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+
+
+def hard_moments(report: dict) -> list[tuple[date, int]]:
+    """Per day of ``emotions_for_child``'s report, how often a negative feeling (the emotion agent's
+    own definition) was noticed."""
+    return [
+        (day["date"], sum(seen["count"] for e, seen in day["emotions"].items() if e in NEGATIVE_EMOTIONS))
+        for day in report["days"]
+    ]
 
 
 def _days(first: date, last: date) -> list[date]:
