@@ -528,8 +528,8 @@ async def _aclassify(ctx: AgentContext, decision: RouteDecision) -> tuple[RouteD
         question = classifier_messages(ctx.text, ctx.enabled)
         completion = await provider.acomplete(question, temperature=temperature, max_tokens=max_tokens)
     except Exception as exc:  # a ProviderError, or a bug in a provider: the keyword router's choice stands
-        if not isinstance(exc, ProviderError):
-            logger.exception("llm classifier raised unexpectedly")
+        if not isinstance(exc, ProviderError):  # type only: a bug's message may quote the prompt
+            logger.error("llm classifier raised unexpectedly (%s)", type(exc).__name__)
         return decision, (0, 0)
     return _classified(ctx, decision, completion)
 
@@ -807,8 +807,8 @@ class _ReplyRelease:
             for sentence in split_sentences(buffer):
                 yield sentence
         except Exception as exc:  # a ProviderError, or a bug in a provider: the child is answered all the same
-            if not isinstance(exc, ProviderError):
-                logger.exception("llm provider raised unexpectedly; answering with builtin")
+            if not isinstance(exc, ProviderError):  # type only: a bug's message may quote the prompt
+                logger.error("llm provider raised unexpectedly (%s); answering with builtin", type(exc).__name__)
             for sentence in self._failed(exc):
                 yield sentence
 
