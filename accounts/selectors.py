@@ -53,6 +53,20 @@ def child_get_for_actor(*, actor: Actor, child_id: int | str) -> ChildProfile:
     return child_get_for_guardian(user=actor, child_id=child_id)
 
 
+def family_children(*, actor: Actor) -> QuerySet[ChildProfile]:
+    """The children of the actor's family: a parent's own; for a device, every child its child's
+    guardians guard (siblings share a tablet)."""
+    if isinstance(actor, ChildPrincipal):
+        guardians = Guardianship.objects.filter(child_id=actor.child_id).values("guardian_id")
+        return ChildProfile.objects.filter(guardianships__guardian_id__in=guardians).distinct()
+    return ChildProfile.objects.filter(guardianships__guardian=actor)
+
+
+def family_guardian_ids(*, children: QuerySet[ChildProfile]) -> QuerySet[Guardianship, int]:
+    """The ids of the guardians of ``children``, as a subquery."""
+    return Guardianship.objects.filter(child__in=children.values("pk")).values_list("guardian_id", flat=True).distinct()
+
+
 def controls_get_for_child(*, child: ChildProfile) -> ParentalControls:
     return ParentalControls.objects.get(child=child)
 

@@ -257,7 +257,7 @@ def _session_release(child_id: int, session_id: int) -> None:
 
 
 def _turn_start(
-    principal: ChildPrincipal, client_id: str, text: str, session_id: int | None
+    principal: ChildPrincipal, client_id: str, text: str, session_id: int | None, channel: Channel = Channel.DEVICE
 ) -> list[dict[str, Any]] | ChatTurn:
     """The start of a socket message, in one call to the thread pool: a ``client_id`` already answered
     is replayed; the chat is claimed (one message in flight); then with the builtin engine the whole
@@ -273,11 +273,11 @@ def _turn_start(
             raise ApplicationError(
                 code="session_busy", message=_("Wait for my answer, then send the next one."), kind=Failure.CONFLICT
             )
-        child_id, device = principal.child_id, Channel.DEVICE
+        child_id = principal.child_id
         if get_provider() is None:
-            result = message_send(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=device)
+            result = message_send(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=channel)
         else:
-            turn = turn_begin(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=device)
+            turn = turn_begin(actor=principal, child_id=child_id, text=text, session_id=session_id, channel=channel)
             if turn.finished is None:
                 claimed = False  # the stream's: released by _turn_end
                 return turn
@@ -359,16 +359,20 @@ class ChatConsumer(JsonEventsConsumer):
         assert self.principal is not None
         return {"type": kind, "child": self.principal.child_id, "device": self.principal.device.pk}
 
+    # The frames that start a turn, and how each is validated (the voice app adds ``voice``).
+    turn_frames: dict[str, type[Any]] = {"message": ChatSocketMessageSerializer}
+
     async def receive_json(self, content, **kwargs):
         if self.principal is None:
             return
-        if content.get("type") not in ("message", "resume"):
-            await super().receive_json(content, **kwargs)  # ping: answered at once, even mid-reply
-            return
-        if content["type"] == "resume":
+        kind = content.get("type")
+        if kind == "resume":
             self._in_order(self._resume(content))
             return
-        serializer = ChatSocketMessageSerializer(data=content)
+        if kind not in self.turn_frames:
+            await super().receive_json(content, **kwargs)  # ping: answered at once, even mid-reply
+            return
+        serializer = self.turn_frames[kind](data=content)
         if not serializer.is_valid():
             await self.send_json(
                 {"type": "error", "client_id": content.get("client_id"), **invalid_body(serializer.errors)}
@@ -407,7 +411,7 @@ class ChatConsumer(JsonEventsConsumer):
     async def _message(self, data: dict[str, Any]) -> None:
         assert self.principal is not None
         try:
-            await self._answer(data["text"], data.get("session"), data["client_id"])
+            await self._turn(data)
         except ApplicationError as exc:
             if exc.code == DEVICE_REVOKED:
                 await self._revoked(data["client_id"], exc)
@@ -418,6 +422,14 @@ class ChatConsumer(JsonEventsConsumer):
             sorry = _("Something went wrong on our side. Please try again.")
             await self._refuse(data["client_id"], "internal_error", sorry)
 
+    async def _turn(self, data: dict[str, Any]) -> None:
+        """One validated turn frame answered (a ``message``: its text)."""
+        await self._answer(data["text"], data.get("session"), data["client_id"])
+
+    async def _say(self, event: dict[str, Any]) -> None:
+        """An event of the reply (``delta``, ``refused`` and the rest) sent: the voice socket speaks them too."""
+        await self.send_json(event)
+
     async def send_json(self, content, close=False):
         """A reply finishing after the app went away is stored (``resume`` shows it), its events dropped."""
         if self.gone:
@@ -427,16 +439,18 @@ class ChatConsumer(JsonEventsConsumer):
         except OSError:  # the server's "client disconnected"
             self.gone = True
 
-    async def _answer(self, text: str, session_id: int | None, client_id: str) -> None:
+    async def _answer(
+        self, text: str, session_id: int | None, client_id: str, channel: Channel = Channel.DEVICE
+    ) -> None:
         """One hop to the thread pool starts the turn, or answers it whole (the builtin engine, a refusal,
         a replay); with an LLM the reply then streams on the event loop, each sentence sent as soon as
         it passed the output check, and one more hop stores it."""
         principal = self.principal
         assert principal is not None
-        begun = await in_pool(_turn_start)(principal, client_id, text, session_id)
+        begun = await in_pool(_turn_start)(principal, client_id, text, session_id, channel)
         if isinstance(begun, list):
             for event in begun:
-                await self.send_json(event)
+                await self._say(event)
             return
         turn = begun
         try:
@@ -452,7 +466,7 @@ class ChatConsumer(JsonEventsConsumer):
                         agent = {"agent": turn.decision.agent.value, "subject": turn.decision.subject or ""}
                         await self.send_json({"type": "agent", "client_id": client_id, **agent})
                         first = False
-                    await self.send_json({"type": "delta", "client_id": client_id, "text": sentence})
+                    await self._say({"type": "delta", "client_id": client_id, "text": sentence})
         except BaseException:
             await in_pool(_turn_abandon)(principal, client_id, session_id)
             raise

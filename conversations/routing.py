@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from conversations.consumers import ChatConsumer, ParentEventsConsumer
+from conversations.consumers import ParentEventsConsumer
 
+# The chat socket is served by the audio app's consumer (typed and spoken messages): happy_partner.routing.
 websocket_urlpatterns = [
-    path("ws/v1/chat/", ChatConsumer.as_asgi()),
     path("ws/v1/parent/", ParentEventsConsumer.as_asgi()),
 ]

@@ -20,6 +20,7 @@ class Failure(enum.Enum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     TOO_LARGE = "too_large"
+    UNSUPPORTED = "unsupported"  # a media type we cannot read
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
 

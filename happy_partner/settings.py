@@ -20,6 +20,7 @@ from happy_partner.env import (
     env_bool,
     env_broker_url,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_llm_provider,
@@ -294,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "ConsentScopeEnum": "accounts.models.consent.ConsentScope.choices",
         "PairingCodeKindEnum": "accounts.models.devices.PairingCodeKind.choices",
         "ReviewMarkEnum": "conversations.models.safety.ReviewMark.choices",
+        "SpeechLanguageEnum": "audio.api.serializers.SPEECH_LANGUAGES",
     },
 }
 
@@ -368,6 +370,47 @@ SAFETY_EMBEDDINGS_API_KEY = env_str("SAFETY_EMBEDDINGS_API_KEY", "")
 SAFETY_EMBEDDINGS_TIMEOUT_MS = env_int("SAFETY_EMBEDDINGS_TIMEOUT_MS", 500, minimum=50, maximum=10_000)
 if SAFETY_EMBEDDINGS == "openai" and not (SAFETY_EMBEDDINGS_URL or "").startswith(("http://", "https://")):
     raise ImproperlyConfigured("SAFETY_EMBEDDINGS_URL must be an http(s):// URL when SAFETY_EMBEDDINGS=openai")
+
+# --- Audio (issue 11): speech in, speech out, voiceprints --------------------------------------------
+AUDIO_MAX_BYTES = env_int("AUDIO_MAX_BYTES", 10 * 2**20, minimum=2**16, maximum=100 * 2**20)
+AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 60, minimum=5, maximum=600)
+FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
+ESPEAK_BINARY = env_str("ESPEAK_BINARY", "espeak-ng")
+# Speech to text per language. pocketsphinx = offline English (its model is inside the wheel); openai
+# = an OpenAI-compatible /v1/audio/transcriptions server (faster-whisper-server, FunASR, vLLM,
+# OpenAI); none = refused with language_unsupported. No offline Chinese recogniser ships without a
+# model download, so Chinese is "none" until STT_BASE_URL names a server: one setting away.
+STT_BASE_URL = env_str("STT_BASE_URL", "")
+STT_MODEL = env_str("STT_MODEL", "whisper-1")
+STT_API_KEY = env_str("STT_API_KEY", "")
+STT_TIMEOUT_SECONDS = env_int("STT_TIMEOUT_SECONDS", 30, minimum=1, maximum=300)
+STT_ENGINE_EN = env_choice("STT_ENGINE_EN", "pocketsphinx", {"pocketsphinx", "openai", "none"})
+STT_ENGINE_ZH = env_choice("STT_ENGINE_ZH", "openai" if STT_BASE_URL else "none", {"openai", "none"})
+# Text to speech: espeak-ng (offline, Chinese through pinyin and English voices) or an
+# OpenAI-compatible /v1/audio/speech server.
+TTS_ENGINE = env_choice("TTS_ENGINE", "espeak", {"espeak", "openai"})
+TTS_BASE_URL = env_str("TTS_BASE_URL", "")
+TTS_MODEL = env_str("TTS_MODEL", "tts-1")
+TTS_VOICE = env_str("TTS_VOICE", "alloy")
+TTS_API_KEY = env_str("TTS_API_KEY", "")
+TTS_TIMEOUT_SECONDS = env_int("TTS_TIMEOUT_SECONDS", 30, minimum=1, maximum=300)
+TTS_CACHE_SECONDS = env_int("TTS_CACHE_SECONDS", 7 * 24 * 3600, minimum=0)
+for _engine, _url, _name in (
+    (STT_ENGINE_EN if STT_ENGINE_EN == "openai" else STT_ENGINE_ZH, STT_BASE_URL, "STT_BASE_URL"),
+    (TTS_ENGINE, TTS_BASE_URL, "TTS_BASE_URL"),
+):
+    if _engine == "openai" and not (_url or "").startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name} must be an http(s):// URL for the openai engine")
+# Voiceprints: the cosine score at or above which a voice is the enrolled child's (calibrated by
+# bench/bench_voiceprint.py --fit at the equal error rate of generated voices) and the voiced speech
+# a sample needs. Embeddings are encrypted with VOICEPRINT_KEY (a Fernet key), derived from SECRET_KEY
+# when unset.
+# None: the threshold calibrated with the model (audio/voiceprint_model.json).
+VOICEPRINT_THRESHOLD = (
+    env_float("VOICEPRINT_THRESHOLD", 0.0, minimum=-1.0, maximum=1.0) if env_str("VOICEPRINT_THRESHOLD") else None
+)
+VOICEPRINT_MIN_SPEECH_SECONDS = env_float("VOICEPRINT_MIN_SPEECH_SECONDS", 1.0, minimum=0.2, maximum=30.0)
+VOICEPRINT_KEY = env_str("VOICEPRINT_KEY", "")
 
 # --- Security --------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

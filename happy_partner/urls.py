@@ -19,8 +19,10 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("conversations.api.urls")),
+    path("api/v1/", include("audio.api.urls")),
     path("", include("accounts.pages")),
     path("", include("conversations.pages")),
+    path("", include("audio.pages")),
 ]
 
 

@@ -8,6 +8,8 @@ needed=(
   "msgfmt gettext"
   "chromium chromium"  # the dashboard's end-to-end tests drive a real headless Chromium
   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei"  # Chinese in its screenshots
+  "espeak-ng espeak-ng"  # offline text to speech (audio/), Chinese and English voices
+  "ffmpeg ffmpeg"  # decodes what libsndfile cannot: WebM/Opus from browsers, odd MP3s
 )
 
 missing=()

@@ -65,7 +65,8 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     """Withdraw at once. Any guardian may withdraw any consent: the more careful adult wins.
 
     In the same transaction, what was kept under this consent goes (memories for ``memory``,
-    emotion labels for ``emotion_companion``: ``conversations.services.consent_effects``), and the
+    emotion labels for ``emotion_companion``: ``conversations.services.consent_effects``; the
+    voiceprint for ``voiceprint``: ``audio.services.voiceprints``), and the
     child's cached snapshot is dropped after the commit, so the next message sees the withdrawal.
 
     The effect is called here, where a reader of this service sees it, not from a signal. Its import
@@ -73,6 +74,7 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     module-level import would make every importer of accounts' services load the conversations app
     too, and turn the layering upside down for one call.
     """
+    from audio.services.voiceprints import voiceprints_erase_for_child
     from conversations.services.consent_effects import consent_withdrawn_apply
 
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
@@ -84,6 +86,8 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     consent_withdrawn_apply(child_id=consent.child_id, scope=consent.scope)
+    if consent.scope == ConsentScope.VOICEPRINT:
+        voiceprints_erase_for_child(child_id=consent.child_id)
     child_snapshot_invalidate(child_id=consent.child_id)
     logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, actor.pk)
     return consent

@@ -81,10 +81,18 @@ def gate_check(
         return _refuse(snapshot, RefusalCode.DAILY_LIMIT)
     if session_active_seconds >= c.session_minutes * 60:
         return _refuse(snapshot, RefusalCode.SESSION_LIMIT)
-    if channel == Channel.VOICE and not snapshot_feature_enabled(snapshot, Feature.VOICE):
-        return _refuse(snapshot, RefusalCode.VOICE_DISABLED)
+    if channel == Channel.VOICE and (refusal := voice_refusal(snapshot)) is not None:
+        return refusal
     if agent is not None and agent not in enabled_agents(snapshot):
         return _refuse(snapshot, RefusalCode.FEATURE_DISABLED)
+    return None
+
+
+def voice_refusal(snapshot: ChildSnapshot) -> Refusal | None:
+    """Spoken words need the voice switch and the voice consent: the gate's rule, which the audio
+    endpoints also ask before they decode a child's recording at all."""
+    if not snapshot_feature_enabled(snapshot, Feature.VOICE):
+        return _refuse(snapshot, RefusalCode.VOICE_DISABLED)
     return None
 
 

@@ -215,7 +215,7 @@ def _receive(
     channel: Channel,
 ) -> ChatTurn:
     now = timezone.now()
-    if channel == Channel.DEVICE:
+    if channel == Channel.DEVICE or (channel == Channel.VOICE and isinstance(actor, ChildPrincipal)):
         _device_still_paired(actor)
     session, usage = _locked_session(snapshot, actor, session_id, now)
     refusal = gate_check(
@@ -279,8 +279,9 @@ def _receive(
 
 
 def _device_still_paired(actor: Actor) -> None:
-    """A device's live socket was authenticated when it connected: each turn re-reads the pairing, in
-    the turn's transaction, so a parent's revocation stops the next message before it is stored."""
+    """A device's live socket was authenticated when it connected (and a voice message may have been
+    heard for seconds before its turn): each turn re-reads the pairing, in the turn's transaction, so a
+    parent's revocation stops the next message before it is stored."""
     if not isinstance(actor, ChildPrincipal):
         raise ValueError("the device channel is a paired device's")
     device_require_paired(device_id=actor.device.pk)

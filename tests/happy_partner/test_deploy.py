@@ -40,7 +40,7 @@ def _production_env() -> dict[str, str]:
 
 
 def _manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603  (fixed command, our own interpreter)
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
         env={**_production_env(), **extra_env},

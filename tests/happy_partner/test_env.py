@@ -350,7 +350,7 @@ def test_settings_load_with_a_sqlite_database_url(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env.update(DJANGO_SETTINGS_MODULE="happy_partner.settings", SECRET_KEY=GOOD_KEY)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/hp.sqlite3"
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+    result = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
@@ -397,7 +397,7 @@ def test_settings_read_the_machine_key_file_when_the_variable_is_unset(tmp_path)
     script = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env.update(DJANGO_SETTINGS_MODULE="happy_partner.settings", DEBUG="0", HAPPY_PARTNER_VAR_DIR=str(tmp_path))
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+    result = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr

@@ -49,6 +49,8 @@ MATRIX = [
     ("POST", "devices", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),  # a new code
     ("GET", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 302, STRANGER: 404}),  # no scope: refused
+    ("GET", "child-voice", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "child-voice", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # no recordings
 ]
 
 
@@ -76,9 +78,10 @@ def _client(persona: str, parent: User, stranger: User) -> Client:
 
 def test_the_matrix_lists_every_page():
     from accounts.pages import urlpatterns as account_pages
+    from audio.pages import urlpatterns as audio_pages
     from conversations.pages import urlpatterns as conversation_pages
 
-    named = {pattern.name for pattern in [*account_pages, *conversation_pages]}
+    named = {pattern.name for pattern in [*account_pages, *conversation_pages, *audio_pages]}
     # The reset link's page takes a signed token: its own test below walks it.
     assert named == {name for _method, name, _kwargs, _expected in MATRIX} | {"password_reset_confirm"}
 

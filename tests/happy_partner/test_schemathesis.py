@@ -80,6 +80,28 @@ MAY_REFUSE: dict[str, set[str]] = {
     "POST /api/v1/children/{child_id}/pairing-requests/claim/": {"pairing_code_invalid"},
     "POST /api/v1/invitations/accept/": {"invitation_invalid"},
 }
+# What a recording holds is beyond any schema: not audio at all (415), damaged, silent, no words or
+# no voice in it (400), or in a language no recogniser here serves.
+_NOT_A_RECORDING = {
+    "unsupported_audio",
+    "corrupt_audio",
+    "silent_audio",
+    "no_speech",
+    "speech_unrecognised",
+    "language_unsupported",
+    "invalid:audio",
+    "invalid:samples",
+    "invalid_phrases",
+}
+MAY_REFUSE |= {
+    "POST /api/v1/audio/process/": _NOT_A_RECORDING,
+    "POST /api/v1/audio/transcribe/": _NOT_A_RECORDING,
+    "POST /api/v1/chat/voice/": _NOT_A_RECORDING | {"invalid:child"},
+    "POST /api/v1/children/{child_id}/voiceprint/": _NOT_A_RECORDING,
+    "POST /api/v1/me/voiceprint/": _NOT_A_RECORDING,
+    "POST /api/v1/voice/verify/": _NOT_A_RECORDING,
+    "POST /api/v1/voice/identify/": _NOT_A_RECORDING,
+}
 ALWAYS_MAY_REFUSE = {401, 403, 404, 409, 429}
 # As the TLS proxy in front of the server says it (the server redirects plain HTTP to HTTPS); messages
 # in English, so that MAY_REFUSE can name one.
@@ -89,7 +111,7 @@ BEHIND_TLS = {"X-Forwarded-Proto": "https", "Accept-Language": "en"}
 def refusal_is_expected(label: str, response) -> bool:
     if 200 <= response.status_code < 300 or response.status_code in ALWAYS_MAY_REFUSE:
         return True
-    if response.status_code != 400:
+    if response.status_code not in (400, 413, 415):
         return False
     error = response.json()["error"]
     reasons = {error["code"], *(f"{error['code']}:{field}" for field in error["fields"])}

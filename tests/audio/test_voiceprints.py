@@ -1,0 +1,170 @@
+"""Voiceprints: enrolment needs the consent and real speech, keeps only an encrypted embedding; verify
+and identify tell generated voices apart with the calibrated threshold; tones, noise and silence are
+refused as no_speech and logged; withdrawing the consent or erasing the child deletes the voiceprint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import ChildProfile, ConsentRecord, ConsentScope
+from accounts.services.consent import consent_withdraw
+from audio.models import Voiceprint, VoiceprintAttempt, VoiceprintSample
+from audio.sealing import unseal
+from tests.audio.conftest import noise, speak, tone
+
+ENROL = [
+    "The cat sat on the warm mat by the door.",
+    "I went to the park with my friends after school today.",
+    "My favourite colour is blue and I like drawing rockets.",
+]
+TEST = "Yesterday it rained so we stayed inside and played games."
+LILY, TOM, PARENT = "en-us+f3", "en-us+m3", "en-us+m7"
+
+
+def _files(voice: str, sentences=ENROL) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"s{i}.wav", speak(s, voice)) for i, s in enumerate(sentences)]
+
+
+def _enrol(client, path: str, voice: str, **extra):
+    return client.post(path, {"samples": _files(voice), **extra}, format="multipart")
+
+
+def _verify(client, child_id: int, voice: str):
+    audio = SimpleUploadedFile("t.wav", speak(TEST, voice))
+    return client.post("/api/v1/voice/verify/", {"audio": audio, "child": child_id}, format="multipart")
+
+
+def _identify(client, data: bytes):
+    return client.post("/api/v1/voice/identify/", {"audio": SimpleUploadedFile("t.wav", data)}, format="multipart")
+
+
+def test_enrol_verify_and_identify(family):
+    lily, tom = family.child.pk, family.sibling.pk
+    response = _enrol(family.web, f"/api/v1/children/{lily}/voiceprint/", LILY)
+    assert response.status_code == 201, response.content
+    assert response.json()["samples"] == 3 and response.json()["keeps_recordings"] is False
+    assert _enrol(family.web, f"/api/v1/children/{tom}/voiceprint/", TOM).status_code == 201
+    assert _enrol(family.web, "/api/v1/me/voiceprint/", PARENT).status_code == 201
+
+    same = _verify(family.device, lily, LILY).json()
+    other = _verify(family.device, lily, TOM).json()
+    assert same["verified"] is True and other["verified"] is False and same["score"] > other["score"]
+    assert same["threshold"] == other["threshold"]
+
+    assert _identify(family.device, speak(TEST, TOM)).json()["child"] == tom
+    assert _identify(family.web, speak(TEST, LILY)).json()["child"] == lily
+    parent = _identify(family.device, speak(TEST, PARENT)).json()
+    assert parent["child"] is None and parent["speaker"] == "guardian"
+    log = list(VoiceprintAttempt.objects.order_by("created_at").values_list("kind", "decision"))
+    assert log == [
+        ("verify", "match"),
+        ("verify", "no_match"),
+        ("identify", "match"),
+        ("identify", "match"),
+        ("identify", "match"),
+    ]
+
+
+def test_only_an_encrypted_embedding_is_kept_unless_the_parent_opts_in(family, settings):
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    voiceprint = Voiceprint.objects.get(child=family.child)
+    raw = bytes(voiceprint.sealed_embedding)
+    vector = voiceprint.embedding()
+    assert vector is not None and abs(float(np.linalg.norm(vector)) - 1) < 1e-3
+    assert vector.tobytes() not in raw and not VoiceprintSample.objects.exists()
+    settings.VOICEPRINT_KEY = "x" * 43 + "="  # another key cannot read it: treated as absent, never a match
+    assert unseal(raw) is None
+    settings.VOICEPRINT_KEY = ""
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY, keep_recordings=True)
+    assert Voiceprint.objects.filter(child=family.child).count() == 1  # replaced
+    kept = VoiceprintSample.objects.filter(voiceprint__child=family.child)
+    assert kept.count() == 3 and unseal(bytes(kept[0].sealed_audio)) == speak(ENROL[0], LILY)
+
+
+@pytest.mark.parametrize("make", [lambda: tone(), lambda: tone(hz=150), lambda: noise()])
+def test_tones_and_noise_are_refused_as_no_speech_and_logged(family, make):
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    verify = family.device.post(
+        "/api/v1/voice/verify/",
+        {"audio": SimpleUploadedFile("x.wav", make()), "child": family.child.pk},
+        format="multipart",
+    )
+    assert verify.status_code == 400 and verify.json()["error"]["code"] == "no_speech"
+    identify = _identify(family.device, make())
+    assert identify.status_code == 400 and identify.json()["error"]["code"] == "no_speech"
+    assert list(VoiceprintAttempt.objects.values_list("decision", flat=True)) == ["no_speech", "no_speech"]
+    files = [*_files(LILY)[:2], SimpleUploadedFile("n.wav", make())]
+    enrol = family.web.post(f"/api/v1/children/{family.child.pk}/voiceprint/", {"samples": files}, format="multipart")
+    assert enrol.status_code == 400 and enrol.json()["error"]["code"] == "no_speech"
+    assert enrol.json()["error"]["fields"] == {"samples": {"2": [enrol.json()["error"]["message"]]}}
+
+
+def test_enrolment_needs_the_consent_and_several_samples(quiet_family, family):
+    refused = _enrol(quiet_family.web, f"/api/v1/children/{quiet_family.child.pk}/voiceprint/", LILY)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "consent_required"
+    few = family.web.post(
+        f"/api/v1/children/{family.child.pk}/voiceprint/", {"samples": _files(LILY)[:2]}, format="multipart"
+    )
+    assert few.status_code == 400 and "samples" in few.json()["error"]["fields"]
+    foreign = _enrol(quiet_family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    assert foreign.status_code == 404
+    device = _enrol(family.device, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    assert device.status_code == 403  # enrolment is a parent's act
+
+
+def test_withdrawing_the_consent_or_erasing_the_child_deletes_the_voiceprint(family):
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY, keep_recordings=True)
+    _enrol(family.web, f"/api/v1/children/{family.sibling.pk}/voiceprint/", TOM)
+    consent = ConsentRecord.objects.get(child=family.child, scope=ConsentScope.VOICEPRINT, withdrawn_at__isnull=True)
+    consent_withdraw(actor=family.parent, consent=consent)
+    assert not Voiceprint.objects.filter(child=family.child).exists() and not VoiceprintSample.objects.exists()
+    assert _verify(family.device, family.child.pk, LILY).status_code == 404
+    ChildProfile.objects.filter(pk=family.sibling.pk).delete()
+    assert not Voiceprint.objects.exists()
+
+
+def test_delete_and_foreign_ids(family, quiet_family):
+    path = f"/api/v1/children/{family.child.pk}/voiceprint/"
+    assert family.web.delete(path).status_code == 404  # nothing enrolled yet
+    _enrol(family.web, path, LILY)
+    assert quiet_family.web.delete(path).status_code == 404
+    assert family.web.delete(path).status_code == 204 and not Voiceprint.objects.exists()
+    assert _verify(quiet_family.device, family.child.pk, LILY).status_code == 404
+
+
+def test_the_voice_page_enrols_shows_and_deletes(family, client):
+    from django.urls import reverse
+
+    client.force_login(family.parent)
+    url = reverse("child-voice", kwargs={"child_id": family.child.pk})
+    page = client.get(url)
+    assert page.status_code == 200 and 'capture="user"' in page.content.decode()
+    enrolled = client.post(url, {"samples": _files(LILY), "keep_recordings": "on"})
+    assert enrolled.status_code == 302 and Voiceprint.objects.get(child=family.child).keeps_recordings
+    _verify(family.device, family.child.pk, LILY)
+    shown = client.get(url).content.decode()
+    assert "Delete the voiceprint" in shown or "删除" in shown
+    assert "/ " in shown  # the attempt's score against the threshold
+    noisy = client.post(url, {"samples": [*_files(LILY)[:2], SimpleUploadedFile("n.wav", noise())]})
+    assert noisy.status_code == 400 and "errorlist" in noisy.content.decode()
+    deleted = client.post(url, {"delete": "1"})
+    assert deleted.status_code == 302 and not Voiceprint.objects.exists()
+
+
+def test_the_admin_lists_voiceprints_and_attempts_without_the_embedding(family, client):
+    from accounts.models import User
+
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    _verify(family.device, family.child.pk, LILY)
+    staff = User.objects.create_superuser(email="staff.voice@example.com", password="staff-password-123")
+    client.force_login(staff)
+    voiceprint = Voiceprint.objects.get(child=family.child)
+    listing = client.get("/admin/audio/voiceprint/")
+    detail = client.get(f"/admin/audio/voiceprint/{voiceprint.pk}/change/")
+    attempts = client.get("/admin/audio/voiceprintattempt/")
+    assert listing.status_code == detail.status_code == attempts.status_code == 200
+    assert "sealed" not in detail.content.decode() and "Lily" in detail.content.decode()
+    assert client.get("/admin/audio/voiceprint/add/").status_code == 403
+    assert "match" in attempts.content.decode() or "匹配" in attempts.content.decode()
