@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from accounts.principals import Actor, ChildPrincipal
+from accounts.selectors import device_require_paired
 from accounts.snapshots import child_snapshot
 from audio.clips import Clip, clip_decode
 from audio.processing import Processed, clip_preprocess
@@ -91,7 +92,10 @@ def reply_speak(*, text: str, language: str, fmt: SpeechFormat = SpeechFormat.WA
 
 
 def voice_hear(*, actor: Actor, child_id: int | None, data: bytes, phrases: Sequence[str] = ()) -> Transcript:
-    """What the child said: voice allowed first (nothing is decoded otherwise), then heard in their language."""
+    """What the child said: a device still paired and voice allowed first (nothing is decoded otherwise),
+    then heard in their language."""
+    if isinstance(actor, ChildPrincipal):
+        device_require_paired(device_id=actor.device.pk)  # a live socket's device may have been revoked
     child = child_for_principal(principal=actor, child_id=child_id)
     voice_require_allowed(child_id=child.pk)
     _clip, processed = audio_prepare(data=data)

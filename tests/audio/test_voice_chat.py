@@ -132,3 +132,23 @@ async def test_voice_on_the_socket_needs_the_voice_consent(quiet_family):
         assert await Message.objects.acount() == 0
     finally:
         await socket.disconnect()
+
+
+async def test_a_revoked_device_is_not_heard_and_its_socket_closes(family):
+    from accounts.models import Device
+    from accounts.services.devices import device_revoke
+
+    socket = WebsocketCommunicator(application, f"/ws/v1/chat/?ticket={await sync_to_async(_ticket)(family.device)}")
+    connected, _ = await socket.connect(timeout=5)
+    assert connected
+    try:
+        device = await Device.objects.aget(pk=family.device_id)
+        await sync_to_async(device_revoke)(actor=family.parent, device=device)
+        audio = base64.b64encode(speak("hello how are you")).decode()
+        await socket.send_json_to({"type": "voice", "audio": audio, "client_id": "v-1"})
+        event = await socket.receive_json_from(timeout=10)
+        assert event["type"] == "error" and event["error"]["code"] == "device_revoked"
+        assert (await socket.receive_output(timeout=5))["type"] == "websocket.close"
+        assert await Message.objects.acount() == 0
+    finally:
+        await socket.disconnect()
