@@ -54,17 +54,25 @@ def child_get_for_actor(*, actor: Actor, child_id: int | str) -> ChildProfile:
 
 
 def family_children(*, actor: Actor) -> QuerySet[ChildProfile]:
-    """The children of the actor's family: a parent's own; for a device, every child its child's
-    guardians guard (siblings share a tablet)."""
+    """The children of the actor's family: a parent's own; for a device, its child and the siblings
+    owned by the same owner (siblings share a tablet) — never the children a co-guardian of its child
+    guards in another household."""
     if isinstance(actor, ChildPrincipal):
-        guardians = Guardianship.objects.filter(child_id=actor.child_id).values("guardian_id")
-        return ChildProfile.objects.filter(guardianships__guardian_id__in=guardians).distinct()
+        owners = Guardianship.objects.filter(child_id=actor.child_id, role=GuardianRole.OWNER).values("guardian_id")
+        return ChildProfile.objects.filter(
+            guardianships__role=GuardianRole.OWNER, guardianships__guardian_id__in=owners
+        ).distinct()
     return ChildProfile.objects.filter(guardianships__guardian=actor)
 
 
-def family_guardian_ids(*, children: QuerySet[ChildProfile]) -> QuerySet[Guardianship, int]:
-    """The ids of the guardians of ``children``, as a subquery."""
-    return Guardianship.objects.filter(child__in=children.values("pk")).values_list("guardian_id", flat=True).distinct()
+def family_guardian_ids(*, actor: Actor) -> QuerySet[Guardianship, int]:
+    """The ids of the grown-ups of the actor's family, as a subquery: a device's child's guardians; a
+    parent and the guardians of their children."""
+    if isinstance(actor, ChildPrincipal):
+        guardianships = Guardianship.objects.filter(child_id=actor.child_id)
+    else:
+        guardianships = Guardianship.objects.filter(child__in=family_children(actor=actor).values("pk"))
+    return guardianships.values_list("guardian_id", flat=True).distinct()
 
 
 def controls_get_for_child(*, child: ChildProfile) -> ParentalControls:

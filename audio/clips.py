@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 FFMPEG_SECONDS = 20  # a 60 s WebM decodes in well under a second; a stuck decoder is killed
 DECODE_RATE = 16_000  # what ffmpeg is asked to produce: the rate everything downstream uses
 SILENT_PEAK = 10 ** (-60 / 20)  # -60 dBFS: quieter than a microphone's own noise
+RATE_LIMITS = (1_000, 768_000)  # outside these a header's sample rate is forged
+DIRECT_RATES = (8_000, 48_000)  # read by libsndfile as is; other rates and many channels via ffmpeg
+# ffmpeg's demuxer for each format, so a file is read as what its bytes said (never a playlist or a
+# concat script), and only from the pipe.
+_DEMUXERS = {"wav": "wav", "flac": "flac", "ogg": "ogg", "mp3": "mp3", "webm": "matroska"}
 
 
 class AudioFormat(StrEnum):
@@ -56,6 +61,19 @@ class Clip:
 
     def mono(self) -> np.ndarray:
         return self.samples if self.samples.ndim == 1 else self.samples.mean(axis=1, dtype=np.float32)
+
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def upload_require_size(content_length: str | None, *, files: int) -> None:
+    """Refuse (413) a request body larger than ``files`` recordings may make, before it is read."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    if length > settings.AUDIO_MAX_BYTES * files + MULTIPART_OVERHEAD:
+        raise audio_too_large(settings.AUDIO_MAX_BYTES)
 
 
 def sniff_format(head: bytes) -> AudioFormat | None:
@@ -94,18 +112,24 @@ def clip_decode(data: bytes) -> Clip:
 
 
 def _decode_soundfile(data: bytes, fmt: AudioFormat) -> Clip:
+    """libsndfile for the common shapes (mono or stereo, 8–48 kHz), read no further than the limit;
+    anything else it can open (many channels, odd or very high rates) goes to ffmpeg, which mixes it
+    down to mono 16 kHz as it decodes, so a small file cannot become a huge array."""
     try:
         with soundfile.SoundFile(io.BytesIO(data)) as sound:
-            if sound.samplerate <= 0 or sound.channels <= 0 or sound.channels > 8:
-                raise corrupt_audio()
-            # Bounded read: a header may claim hours; no more than the limit is ever decoded.
-            most = settings.AUDIO_MAX_SECONDS * sound.samplerate + 1
-            if sound.frames > most and sound.frames < 2**62:  # libsndfile's "unknown" is a huge number
-                raise audio_too_long(settings.AUDIO_MAX_SECONDS)
-            samples = sound.read(frames=most, dtype="float32", always_2d=False)
-            rate = int(sound.samplerate)
+            rate, channels = int(sound.samplerate), int(sound.channels)
+            if not RATE_LIMITS[0] <= rate <= RATE_LIMITS[1] or channels <= 0:
+                raise corrupt_audio()  # no recording has such a rate: a forged header
+            direct = DIRECT_RATES[0] <= rate <= DIRECT_RATES[1] and channels <= 2
+            if direct:
+                most = settings.AUDIO_MAX_SECONDS * rate + 1
+                if most < sound.frames < 2**62:  # libsndfile's "unknown" is a huge number
+                    raise audio_too_long(settings.AUDIO_MAX_SECONDS)
+                samples = sound.read(frames=most, dtype="float32", always_2d=False)
     except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError, EOFError, OverflowError, MemoryError):
         # libsndfile has no decoder for some valid files (e.g. an MP3 with an odd layer): ffmpeg then.
+        return _decode_ffmpeg(data, fmt)
+    if not direct:
         return _decode_ffmpeg(data, fmt)
     return Clip(np.ascontiguousarray(samples, dtype=np.float32), rate, fmt)
 
@@ -116,7 +140,8 @@ def _decode_ffmpeg(data: bytes, fmt: AudioFormat) -> Clip:
     seconds = settings.AUDIO_MAX_SECONDS + 1
     command = [
         settings.FFMPEG_BINARY, "-nostdin", "-hide_banner", "-loglevel", "error",
-        "-i", "pipe:0", "-t", str(seconds), "-vn", "-ac", "1", "-ar", str(DECODE_RATE),
+        "-protocol_whitelist", "pipe", "-f", _DEMUXERS[fmt.value], "-i", "pipe:0",
+        "-t", str(seconds), "-vn", "-ac", "1", "-ar", str(DECODE_RATE),
         "-f", "f32le", "pipe:1",
     ]  # fmt: skip
     try:

@@ -1,8 +1,10 @@
 """The chat socket with voice: ``voice`` frames beside ``message`` frames (docs/AUDIO.md).
 
 A ``voice`` frame (``audio``: base64 of a recording in any accepted format, ``session``, ``client_id``)
-is heard in the thread pool (voice allowed first, then decoded, preprocessed, transcribed in the child's
-language), answered with a ``transcript`` event, then goes through the same turn as a typed message on
+is heard in the thread pool (a resent ``client_id`` is answered again without listening; the device's
+pairing and the gate's rules that need no usage first, then decoded, preprocessed, transcribed in the
+child's language; one recording at a time per socket, another meanwhile is ``busy``), answered with a
+``transcript`` event, then goes through the same turn as a typed message on
 the ``voice`` channel: ``accepted``, ``agent``, ``delta``… ``done``. After each ``delta`` (and a
 ``refused``) comes an ``audio`` event with that sentence spoken: a sentence is spoken only after it
 passed the output check, because only checked sentences become deltas.
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from audio.services.speech import reply_speak, voice_hear
-from conversations.consumers import ChatConsumer, in_pool
+from conversations.consumers import ChatConsumer, client_id_replay, in_pool
 from conversations.models.messages import Channel
 
 SPOKEN_EVENTS = frozenset({"delta", "refused"})
@@ -45,6 +47,7 @@ class ChatSocketVoiceSerializer(serializers.Serializer):
 
 class VoiceChatConsumer(ChatConsumer):
     turn_frames = {**ChatConsumer.turn_frames, "voice": ChatSocketVoiceSerializer}
+    pending_limits = {"voice": 1}  # a recording is megabytes: one waits or is heard at a time, others "busy"
     speaking: str | None = None  # the language of the voice turn being answered (turns run one at a time)
 
     async def _turn(self, data: dict[str, Any]) -> None:
@@ -52,6 +55,11 @@ class VoiceChatConsumer(ChatConsumer):
             await super()._turn(data)
             return
         assert self.principal is not None
+        replayed = await in_pool(client_id_replay)(self.principal, data["client_id"])
+        if replayed is not None:  # a resend of an answered recording: its answer again, not heard twice
+            for event in replayed:
+                await self._say(event)
+            return
         transcript = await in_pool(voice_hear)(actor=self.principal, child_id=None, data=data["audio"])
         await self.send_json(
             {

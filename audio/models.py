@@ -96,6 +96,7 @@ class AttemptDecision(models.TextChoices):
     MATCH = "match", _("matched")
     NO_MATCH = "no_match", _("not matched")
     NO_SPEECH = "no_speech", _("no speech")
+    UNREADABLE = "unreadable", _("not a readable recording")
 
 
 class VoiceprintAttempt(models.Model):

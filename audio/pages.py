@@ -20,6 +20,8 @@ from accounts.features import Feature
 from accounts.models import ConsentScope
 from accounts.pages import page_child, page_parent
 from accounts.selectors import child_features, consent_is_active
+from audio.clips import upload_require_size
+from audio.errors import audio_too_large
 from audio.models import Voiceprint, VoiceprintAttempt
 from audio.services.voiceprints import MAX_SAMPLES, MIN_SAMPLES, voiceprint_delete, voiceprint_enrol
 from happy_partner.errors import ApplicationError, Failure
@@ -32,11 +34,19 @@ class MultipleAudioInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern): each cleaned as a file."""
+    """Several files in one field (Django's documented pattern): as many as an enrolment takes, each a
+    file within the size limit, checked before any is read."""
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+        if not MIN_SAMPLES <= len(files) <= MAX_SAMPLES:
+            raise forms.ValidationError(
+                _("Send between %(low)d and %(high)d recordings.") % {"low": MIN_SAMPLES, "high": MAX_SAMPLES}
+            )
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        if any(item.size > settings.AUDIO_MAX_BYTES for item in cleaned):
+            raise forms.ValidationError(audio_too_large(settings.AUDIO_MAX_BYTES).message)
+        return cleaned
 
 
 class EnrolForm(forms.Form):
@@ -64,12 +74,10 @@ def voice(request: HttpRequest, child_id: int) -> HttpResponse:
                 voiceprint_delete(actor=page_parent(request), child_id=child.pk)
                 messages.success(request, _("The voiceprint was deleted."))
                 return redirect("child-voice", child_id=child.pk)
+            upload_require_size(request.META.get("CONTENT_LENGTH"), files=MAX_SAMPLES)  # before it is read
             form = EnrolForm(request.POST, request.FILES)
             if form.is_valid():
                 files = form.cleaned_data["samples"]
-                too_big = [f for f in files if f.size > settings.AUDIO_MAX_BYTES]
-                if too_big:
-                    raise ApplicationError(code="audio_too_large", message=_("A recording is too large."))
                 voiceprint_enrol(
                     actor=page_parent(request),
                     child_id=child.pk,

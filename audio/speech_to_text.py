@@ -13,13 +13,17 @@ can act on (``speech_to_text_unavailable``, retry or type), never a transcript; 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import math
+import queue
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from audio.errors import engine_failed, language_unsupported, speech_unrecognised
 from audio.processing import RATE, Processed
+from conversations.api.serializers import TEXT_MAX
 from happy_partner.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ logger = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "mandarin": "zh"}  # Whisper reports names
 EDGE_SILENCE_SECONDS = 0.3  # pocketsphinx drops a last word that ends on the last sample
 MAX_PHRASES = 200
+GRAMMARS_KEPT = 8  # phrase lists compiled per decoder, the most recently used
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -74,9 +80,10 @@ def transcriber_for(language: str) -> Transcriber:
 def speech_transcribe(*, audio: Processed, language: str, phrases: Sequence[str] = ()) -> Transcript:
     """What was said in ``audio`` (preprocessed), by the engine configured for ``language``."""
     transcript = transcriber_for(language).transcribe(audio, language=language_code(language), phrases=phrases)
-    if not transcript.text.strip():
+    text = transcript.text.strip()[:TEXT_MAX]  # no more than a typed message may hold
+    if not any(ch.isalnum() for ch in text):
         raise speech_unrecognised()
-    return transcript
+    return dataclasses.replace(transcript, text=text)
 
 
 def phrases_clean(phrases: Sequence[str]) -> list[str]:
@@ -89,67 +96,108 @@ def phrases_clean(phrases: Sequence[str]) -> list[str]:
     return out
 
 
+class _Decoder:
+    """One pocketsphinx decoder (~90 MB) and the phrase grammars compiled on it, the most recent kept."""
+
+    def __init__(self, grammar: bool) -> None:
+        from pocketsphinx import Decoder
+
+        # bestpath off: its lattice rescoring drops grammar-final words on synthetic speech. Grammar
+        # searches get wide beams (a grammar is small, so they cost little: 30 of 32 espeak sentences
+        # exact in four voices instead of 24); free speech keeps the defaults, whose real-time factor
+        # the wide beams would double.
+        wide = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100, "maxhmmpf": -1} if grammar else {}
+        self.ps = Decoder(samprate=RATE, bestpath=False, loglevel="FATAL", **wide)
+        self.grammars: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self.serial = 0
+
+    def activate(self, phrases: list[str]) -> None:
+        key = tuple(phrases)
+        name = self.grammars.get(key)
+        if name is None:
+            known = [p for p in phrases if all(self.ps.lookup_word(w) is not None for w in p.split())]
+            if not known:
+                raise ApplicationError(
+                    code="invalid_phrases", message=_("None of these phrases can be recognised. Use English words.")
+                )
+            self.serial += 1
+            name = f"g{self.serial}"
+            self.ps.add_jsgf_string(
+                name, "#JSGF V1.0;\ngrammar phrases;\npublic <phrase> = " + " | ".join(known) + ";\n"
+            )
+            self.grammars[key] = name
+        self.grammars.move_to_end(key)
+        self.ps.activate_search(name)
+        while len(self.grammars) > GRAMMARS_KEPT:  # a client sending new lists each time costs no memory
+            _old, evicted = self.grammars.popitem(last=False)
+            self.ps.remove_search(evicted)
+
+
+class _DecoderPool:
+    """At most ``STT_DECODERS`` decoders of one kind in the process, each lent to one request at a time
+    (a decoder is not thread-safe); a request waits for a free one rather than loading another."""
+
+    def __init__(self, grammar: bool) -> None:
+        self.grammar = grammar
+        self.free: queue.LifoQueue[_Decoder] = queue.LifoQueue()
+        self.made = 0
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def lend(self) -> Iterator[_Decoder]:
+        try:
+            decoder = self.free.get_nowait()
+        except queue.Empty:
+            with self.lock:
+                make = self.made < settings.STT_DECODERS
+                self.made += make
+            if make:
+                try:
+                    decoder = _Decoder(self.grammar)
+                except BaseException:
+                    with self.lock:
+                        self.made -= 1
+                    raise
+            else:
+                try:
+                    decoder = self.free.get(timeout=settings.STT_TIMEOUT_SECONDS)
+                except queue.Empty:
+                    logger.warning("no pocketsphinx decoder free for %s s", settings.STT_TIMEOUT_SECONDS)
+                    raise engine_failed("speech_to_text") from None
+        try:
+            yield decoder
+        finally:
+            self.free.put(decoder)
+
+
 class PocketSphinxTranscriber:
-    """Offline English. Decoders per thread (a decoder is not thread-safe and takes ~0.25 s to load);
-    each phrase list becomes a named JSGF search on the grammar decoder, kept for the next request
-    with the same list."""
+    """Offline English, on a bounded pool of decoders per kind (grammar, free speech)."""
 
     name = "pocketsphinx"
     languages = ("en",)
 
     def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _decoder(self, grammar: bool) -> Any:
-        """This thread's decoder for grammars or for free speech. Grammar searches get wide beams (a
-        grammar is small, so they cost little: 30 of 32 espeak sentences exact in four voices instead of
-        24); free speech keeps the defaults, whose real-time factor the wide beams would double."""
-        decoders = getattr(self._local, "decoders", None)
-        if decoders is None:
-            decoders = self._local.decoders = {}
-            self._local.searches = set()
-        if grammar not in decoders:
-            from pocketsphinx import Decoder
-
-            # bestpath off: its lattice rescoring drops grammar-final words on synthetic speech.
-            wide = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100, "maxhmmpf": -1} if grammar else {}
-            decoders[grammar] = Decoder(samprate=RATE, bestpath=False, loglevel="FATAL", **wide)
-        return decoders[grammar]
+        self.pools = {True: _DecoderPool(grammar=True), False: _DecoderPool(grammar=False)}
 
     def transcribe(self, audio: Processed, *, language: str, phrases: Sequence[str] = ()) -> Transcript:
         if language not in self.languages:
             raise language_unsupported(language)
-        decoder = self._decoder(bool(phrases))
-        if phrases:
-            decoder.activate_search(self._search(decoder, phrases_clean(phrases)))
         pad = np.zeros(int(EDGE_SILENCE_SECONDS * RATE), dtype=np.float32)
         pcm = (np.clip(np.concatenate([pad, audio.samples, pad]), -1, 1) * 32767).astype("<i2").tobytes()
-        try:
-            decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
-            decoder.end_utt()
-        except RuntimeError as exc:
-            logger.error("pocketsphinx failed (%s)", exc)
-            raise engine_failed("speech_to_text") from None
-        hypothesis = decoder.hyp()
+        with self.pools[bool(phrases)].lend() as decoder:
+            if phrases:
+                decoder.activate(phrases_clean(phrases))
+            try:
+                decoder.ps.start_utt()
+                decoder.ps.process_raw(pcm, full_utt=True)
+                decoder.ps.end_utt()
+            except RuntimeError as exc:
+                logger.error("pocketsphinx failed (%s)", type(exc).__name__)
+                raise engine_failed("speech_to_text") from None
+            hypothesis = decoder.ps.hyp()
         text = hypothesis.hypstr if hypothesis is not None else ""
-        # No confidence: without the best-path pass (see _decoder) pocketsphinx reports a posterior of 1.
+        # No confidence: without the best-path pass (see _Decoder) pocketsphinx reports a posterior of 1.
         return Transcript(text, language, round(audio.duration, 3), None, self.name)
-
-    def _search(self, decoder: Any, phrases: list[str]) -> str:
-        key = "g" + str(abs(hash(tuple(phrases))))
-        searches: set[str] = self._local.searches
-        if key in searches:
-            return key
-        known = [p for p in phrases if all(decoder.lookup_word(w) is not None for w in p.split())]
-        if not known:
-            raise ApplicationError(
-                code="invalid_phrases", message=_("None of these phrases can be recognised. Use English words.")
-            )
-        grammar = "#JSGF V1.0;\ngrammar phrases;\npublic <phrase> = " + " | ".join(known) + ";\n"
-        decoder.add_jsgf_string(key, grammar)
-        searches.add(key)
-        return key
 
 
 _pocketsphinx = PocketSphinxTranscriber()
@@ -192,7 +240,9 @@ class OpenAITranscriber:
         return Transcript(
             text=body["text"].strip(),
             language=LANGUAGE_NAMES.get(reported, language_code(reported)),
-            duration=round(float(duration), 3) if isinstance(duration, int | float) else round(audio.duration, 3),
+            duration=round(float(duration), 3)
+            if isinstance(duration, int | float) and math.isfinite(duration) and duration >= 0
+            else round(audio.duration, 3),
             confidence=_confidence(body.get("segments")),
             engine=self.name,
         )
@@ -206,4 +256,7 @@ def _confidence(segments: Any) -> float | None:
     ]
     if not logprobs:
         return None
-    return round(min(1.0, max(0.0, math.exp(sum(logprobs) / len(logprobs)))), 3)
+    mean = sum(logprobs) / len(logprobs)
+    if not math.isfinite(mean):
+        return None
+    return round(math.exp(min(0.0, mean)), 3)  # a log-probability above 0 is a server's error: 1

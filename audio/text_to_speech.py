@@ -6,7 +6,8 @@ text goes to espeak-ng on stdin, never as an argument, and ``[[``…``]]`` (its 
 out, so a child's or a model's words are only ever read aloud. Every result is re-encoded by
 libsndfile: a WAV with true sizes (espeak's streamed header claims 2 GB), OGG/Opus or MP3 on request,
 with the sample rate and the duration measured from the samples. Identical requests are served from
-the cache (an outage of the cache only costs the synthesis).
+one requester's cache (an outage of the cache only costs the synthesis); the companion's replies to a
+child are never cached.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ from django.conf import settings
 from django.core.cache import cache
 from pypinyin import Style, lazy_pinyin
 
+from audio.clips import clip_decode
 from audio.errors import engine_failed
 from audio.processing import resample
 from happy_partner.degraded import CACHE_ERRORS
+from happy_partner.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
 ESPEAK_SECONDS = 30
+CACHE_VERSION = 1  # of the cached entry's shape
 CACHE_MAX_BYTES = 2 * 2**20  # longer speech is made again rather than filling the cache
 DEFAULT_RATE = 150  # words per minute: a little slower than espeak's 175, for children
 DEFAULT_PITCH = 50
@@ -76,28 +80,33 @@ class Voice:
     volume: int = DEFAULT_VOLUME
 
 
-def speech_synthesize(*, text: str, voice: Voice, fmt: SpeechFormat = SpeechFormat.WAV) -> Speech:
-    """``text`` spoken by the configured engine, from the cache when the same was asked before."""
+def speech_synthesize(
+    *, text: str, voice: Voice, fmt: SpeechFormat = SpeechFormat.WAV, cache_for: str | None = None
+) -> Speech:
+    """``text`` spoken by the configured engine. With ``cache_for`` (who asked: one requester's cache,
+    so a hit says nothing about what others had spoken) the same request is served from the cache;
+    without it (the companion's replies to a child: their conversation is not kept in a cache) never."""
     engine = settings.TTS_ENGINE
-    key = _cache_key(engine, text, voice, fmt)
-    try:
-        hit = cache.get(key)
-    except CACHE_ERRORS:
-        hit = None
+    key = _cache_key(cache_for, engine, text, voice, fmt) if cache_for else None
+    hit = None
+    if key is not None:
+        with contextlib.suppress(*CACHE_ERRORS):
+            hit = cache.get(key)
     if isinstance(hit, dict):
-        return Speech(**hit, cached=True)
+        with contextlib.suppress(TypeError):  # an entry of another version: made again
+            return Speech(**hit, cached=True)
     samples, rate = _espeak(text, voice) if engine == "espeak" else _openai(text, voice)
     speech = _encode(samples, rate, fmt, engine)
-    if len(speech.audio) <= CACHE_MAX_BYTES and settings.TTS_CACHE_SECONDS:
+    if key is not None and len(speech.audio) <= CACHE_MAX_BYTES and settings.TTS_CACHE_SECONDS:
         with contextlib.suppress(*CACHE_ERRORS):
             cache.set(key, {k: v for k, v in asdict(speech).items() if k != "cached"}, settings.TTS_CACHE_SECONDS)
     return speech
 
 
-def _cache_key(engine: str, text: str, voice: Voice, fmt: SpeechFormat) -> str:
+def _cache_key(owner: str, engine: str, text: str, voice: Voice, fmt: SpeechFormat) -> str:
     model = f"{settings.TTS_MODEL}/{settings.TTS_VOICE}" if engine == "openai" else ""
-    raw = "\x1f".join([engine, model, voice.language, str(voice.rate), str(voice.pitch), str(voice.volume), fmt, text])
-    return "tts:" + hashlib.sha256(raw.encode()).hexdigest()
+    parts = [owner, engine, model, voice.language, str(voice.rate), str(voice.pitch), str(voice.volume), fmt, text]
+    return f"tts:{CACHE_VERSION}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def espeak_input(text: str, language: str) -> tuple[str, str]:
@@ -126,17 +135,17 @@ def _espeak(text: str, voice: Voice) -> tuple[np.ndarray, int]:
     if done.returncode != 0 or len(done.stdout) <= 44:
         logger.error("espeak-ng exited %s", done.returncode)
         raise engine_failed("text_to_speech")
-    return _read_wav(done.stdout)
+    return _espeak_wav(done.stdout)
 
 
-def _read_wav(data: bytes) -> tuple[np.ndarray, int]:
-    """espeak-ng's streamed WAV (its header's sizes are placeholders): the samples after the header."""
-    if data[:4] == b"RIFF" and data[36:40] == b"data":
-        rate = int.from_bytes(data[24:28], "little")
-        pcm = data[44 : 44 + (len(data) - 44) // 2 * 2]
-        return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, rate
-    with soundfile.SoundFile(io.BytesIO(data)) as sound:
-        return sound.read(dtype="float32", always_2d=False), int(sound.samplerate)
+def _espeak_wav(data: bytes) -> tuple[np.ndarray, int]:
+    """espeak-ng's streamed WAV (mono 16-bit; its header's sizes are placeholders): the samples."""
+    rate = int.from_bytes(data[24:28], "little")
+    if data[:4] != b"RIFF" or data[36:40] != b"data" or not 8000 <= rate <= 48000:
+        logger.error("espeak-ng wrote something other than its WAV")
+        raise engine_failed("text_to_speech")
+    pcm = data[44 : 44 + (len(data) - 44) // 2 * 2]
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, rate
 
 
 def _openai(text: str, voice: Voice) -> tuple[np.ndarray, int]:
@@ -158,12 +167,13 @@ def _openai(text: str, voice: Voice) -> tuple[np.ndarray, int]:
         logger.warning("text to speech server answered %s", response.status_code)
         raise engine_failed("text_to_speech")
     try:
-        samples, rate = _read_wav(response.content)
-    except (soundfile.LibsndfileError, RuntimeError, ValueError):
-        logger.warning("text to speech server sent audio that is not a WAV")
+        clip = clip_decode(response.content)  # any format, any shape, within the audio limits
+    except ApplicationError:
+        logger.warning("text to speech server sent audio that cannot be read")
         raise engine_failed("text_to_speech") from None
-    if samples.ndim > 1:
-        samples = samples.mean(axis=1)
+    samples, rate = clip.mono(), clip.rate
+    if rate not in _OPUS_RATES and not 8000 <= rate <= 48000:
+        samples, rate = resample(samples, rate, 24000), 24000
     return samples * (voice.volume / 100), rate
 
 

@@ -41,7 +41,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from importlib import import_module
 from typing import Any, Literal, TypeVar
@@ -203,7 +203,21 @@ def _client_id_claim(principal: ChildPrincipal, client_id: str) -> list[dict[str
         stored = cache.get(key)
     except Exception:
         return None
-    if stored is None:  # expired in between
+    return _replayed(stored, client_id)
+
+
+def client_id_replay(principal: ChildPrincipal, client_id: str) -> list[dict[str, Any]] | None:
+    """Without claiming it: the stored events of a ``client_id`` already answered, None when it is new,
+    ``in_progress`` while it is being answered. The voice socket asks before it listens to a resend."""
+    try:
+        stored = cache.get(_answered_key(principal.device.pk, client_id))
+    except Exception:
+        return None
+    return _replayed(stored, client_id)
+
+
+def _replayed(stored: Any, client_id: str) -> list[dict[str, Any]] | None:
+    if stored is None:  # new, or expired in between
         return None
     if stored == PENDING:
         raise ApplicationError(
@@ -343,6 +357,7 @@ class ChatConsumer(JsonEventsConsumer):
         self.principal = actor
         self.recent: deque[float] = deque()
         self.turns = asyncio.Lock()  # one message (or resume) at a time, in the order they came
+        self.pending: Counter[str] = Counter()  # turn frames waiting or being answered, per kind
         self.working: set[asyncio.Task[None]] = set()
         await in_pool(guardians_publish)(child_id=actor.child_id, event=self._presence("child.online"))
 
@@ -359,8 +374,10 @@ class ChatConsumer(JsonEventsConsumer):
         assert self.principal is not None
         return {"type": kind, "child": self.principal.child_id, "device": self.principal.device.pk}
 
-    # The frames that start a turn, and how each is validated (the voice app adds ``voice``).
+    # The frames that start a turn, and how each is validated (the voice app adds ``voice``), and how
+    # many of a kind may wait their turn (a recording is megabytes: the voice app allows one).
     turn_frames: dict[str, type[Any]] = {"message": ChatSocketMessageSerializer}
+    pending_limits: dict[str, int] = {}
 
     async def receive_json(self, content, **kwargs):
         if self.principal is None:
@@ -369,7 +386,7 @@ class ChatConsumer(JsonEventsConsumer):
         if kind == "resume":
             self._in_order(self._resume(content))
             return
-        if kind not in self.turn_frames:
+        if not isinstance(kind, str) or kind not in self.turn_frames:
             await super().receive_json(content, **kwargs)  # ping: answered at once, even mid-reply
             return
         serializer = self.turn_frames[kind](data=content)
@@ -385,19 +402,27 @@ class ChatConsumer(JsonEventsConsumer):
         if len(self.recent) >= FLOOD_MESSAGES:
             await self._refuse(data["client_id"], "throttled", _("Too many messages. Slow down a little."))
             return
+        if self.pending[kind] >= self.pending_limits.get(kind, FLOOD_MESSAGES):
+            await self._refuse(data["client_id"], "busy", _("Wait for my answer, then send the next one."))
+            return
         self.recent.append(now)
-        self._in_order(self._message(data))
+        self.pending[kind] += 1
+        self._in_order(self._message(data), kind)
 
-    def _in_order(self, work: Coroutine[Any, Any, None]) -> None:
+    def _in_order(self, work: Coroutine[Any, Any, None], kind: str | None = None) -> None:
         """Run ``work`` after the socket's earlier messages and resumes, as a task: the frames that follow
         (a ping, a bad frame, a flood) are answered meanwhile, a reply's seconds with a model notwithstanding."""
 
         async def ordered() -> None:
-            async with self.turns:
-                if self.gone:  # the app left before this one started: nothing was stored, it resends
-                    work.close()
-                    return
-                await work
+            try:
+                async with self.turns:
+                    if self.gone:  # the app left before this one started: nothing was stored, it resends
+                        work.close()
+                        return
+                    await work
+            finally:
+                if kind is not None:
+                    self.pending[kind] -= 1
 
         task = asyncio.create_task(ordered())
         self.working.add(task)

@@ -384,6 +384,8 @@ STT_BASE_URL = env_str("STT_BASE_URL", "")
 STT_MODEL = env_str("STT_MODEL", "whisper-1")
 STT_API_KEY = env_str("STT_API_KEY", "")
 STT_TIMEOUT_SECONDS = env_int("STT_TIMEOUT_SECONDS", 30, minimum=1, maximum=300)
+# pocketsphinx decoders per process and kind (grammar, free speech), ~90 MB each; a request waits for one.
+STT_DECODERS = env_int("STT_DECODERS", 2, minimum=1, maximum=32)
 STT_ENGINE_EN = env_choice("STT_ENGINE_EN", "pocketsphinx", {"pocketsphinx", "openai", "none"})
 STT_ENGINE_ZH = env_choice("STT_ENGINE_ZH", "openai" if STT_BASE_URL else "none", {"openai", "none"})
 # Text to speech: espeak-ng (offline, Chinese through pinyin and English voices) or an

@@ -84,7 +84,5 @@ def embedded_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         **extra,
     )
     for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-        )
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     return env

@@ -78,7 +78,6 @@ class SpeechSerializer(serializers.Serializer):
 class VoiceChatRequestSerializer(AudioUploadSerializer):
     child = IdField(required=False, help_text="Parent mode: the child to speak as.")
     session = IdField(required=False)
-    phrases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=200)
 
 
 class VoiceChatResponseSerializer(ChatResponseSerializer):

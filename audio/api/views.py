@@ -29,14 +29,13 @@ from audio.api.serializers import (
     VoiceChatResponseSerializer,
     VoiceprintSerializer,
 )
+from audio.clips import upload_require_size
 from audio.errors import audio_too_large
 from audio.services import speech, voiceprints
 from audio.services.speech import VoiceReply
 from audio.text_to_speech import Speech, SpeechFormat, Voice
 from conversations.api.serializers import chat_response
 from happy_partner.api.views import ApiView
-
-MULTIPART_OVERHEAD = 64 * 1024
 
 
 class AudioView(ApiView):
@@ -47,13 +46,7 @@ class AudioView(ApiView):
     max_files = 1
 
     def initial(self, request, *args, **kwargs):
-        limit = settings.AUDIO_MAX_BYTES * self.max_files + MULTIPART_OVERHEAD
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit:
-            raise audio_too_large(settings.AUDIO_MAX_BYTES)
+        upload_require_size(request.META.get("CONTENT_LENGTH"), files=self.max_files)
         super().initial(request, *args, **kwargs)
 
 
@@ -193,7 +186,6 @@ class VoiceChatView(AudioView):
             child_id=data.get("child"),
             data=read_upload(data["audio"]),
             session_id=data.get("session"),
-            phrases=data.get("phrases", ()),
         )
         return Response(voice_reply_json(reply))
 

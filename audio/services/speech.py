@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.principals import Actor, ChildPrincipal
 from accounts.selectors import device_require_paired
@@ -42,8 +42,9 @@ class VoiceReply:
 
 
 def voice_require_allowed(*, child_id: int) -> None:
-    """403 ``voice_disabled`` (the gate's words to the child) unless the child may talk out loud."""
-    refusal = voice_refusal(child_snapshot(child_id=child_id))
+    """403 with the gate's code and words to the child (``voice_disabled``, ``quiet_hours``,
+    ``consent_required``, ``child_inactive``) unless the child may talk out loud now."""
+    refusal = voice_refusal(child_snapshot(child_id=child_id), timezone.now())
     if refusal is not None:
         raise ApplicationError(code=refusal.code, message=refusal.reply, kind=Failure.FORBIDDEN)
 
@@ -75,9 +76,10 @@ def audio_synthesize(
     *, actor: Actor, text: str, child_id: int | None = None, language: str | None = None, voice: Voice | None = None,
     fmt: SpeechFormat = SpeechFormat.WAV,
 ) -> Speech:  # fmt: skip
+    """``text`` spoken, from the requester's own cache when they asked for the same before."""
     _child, code = speaker_language(actor=actor, child_id=child_id, language=language)
     voice = Voice(language=code) if voice is None else Voice(code, voice.rate, voice.pitch, voice.volume)
-    return speech_synthesize(text=text, voice=voice, fmt=fmt)
+    return speech_synthesize(text=text, voice=voice, fmt=fmt, cache_for=str(actor.pk))
 
 
 def reply_speak(*, text: str, language: str, fmt: SpeechFormat = SpeechFormat.WAV) -> Speech | None:
@@ -86,12 +88,12 @@ def reply_speak(*, text: str, language: str, fmt: SpeechFormat = SpeechFormat.WA
         return None
     try:
         return speech_synthesize(text=text, voice=Voice(language=language_code(language)), fmt=fmt)
-    except ApplicationError as exc:
-        logger.warning("reply not spoken: %s", exc.code)
+    except Exception as exc:
+        logger.warning("reply not spoken (%s)", getattr(exc, "code", type(exc).__name__))
         return None
 
 
-def voice_hear(*, actor: Actor, child_id: int | None, data: bytes, phrases: Sequence[str] = ()) -> Transcript:
+def voice_hear(*, actor: Actor, child_id: int | None, data: bytes) -> Transcript:
     """What the child said: a device still paired and voice allowed first (nothing is decoded otherwise),
     then heard in their language."""
     if isinstance(actor, ChildPrincipal):
@@ -99,17 +101,17 @@ def voice_hear(*, actor: Actor, child_id: int | None, data: bytes, phrases: Sequ
     child = child_for_principal(principal=actor, child_id=child_id)
     voice_require_allowed(child_id=child.pk)
     _clip, processed = audio_prepare(data=data)
-    return speech_transcribe(audio=processed, language=language_code(child.language), phrases=phrases)
+    return speech_transcribe(audio=processed, language=language_code(child.language))
 
 
-def voice_message_send(
-    *, actor: Actor, child_id: int | None, data: bytes, session_id: int | None = None, phrases: Sequence[str] = ()
-) -> VoiceReply:
+def voice_message_send(*, actor: Actor, child_id: int | None, data: bytes, session_id: int | None = None) -> VoiceReply:
     """A spoken message: heard (voice allowed first), transcribed in the child's language, answered by the
-    one pipeline on the ``voice`` channel, and the reply spoken."""
+    one pipeline on the ``voice`` channel, and the reply spoken. Free speech, never a phrase grammar: a
+    grammar would make whatever the child said one of its phrases, and the safety check must see the
+    recogniser's best guess at the real words."""
     started = time.perf_counter()
     child = child_for_principal(principal=actor, child_id=child_id)
-    transcript = voice_hear(actor=actor, child_id=child.pk, data=data, phrases=phrases)
+    transcript = voice_hear(actor=actor, child_id=child.pk, data=data)
     heard = time.perf_counter()
     result = message_send(
         actor=actor, child_id=child.pk, text=transcript.text, session_id=session_id, channel=Channel.VOICE

@@ -19,18 +19,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import ChildProfile, ConsentScope, User
+from accounts.models import ChildProfile, ConsentRecord, ConsentScope, User
 from accounts.principals import Actor, ChildPrincipal
 from accounts.selectors import (
     child_get_for_actor,
     child_get_for_guardian,
     consent_is_active,
+    device_require_paired,
     family_children,
     family_guardian_ids,
 )
 from audio.clips import clip_decode
 from audio.models import AttemptDecision, AttemptKind, Voiceprint, VoiceprintAttempt, VoiceprintSample
 from audio.processing import clip_preprocess
+from audio.services.speech import voice_require_allowed
 from audio.voiceprints import calibrated_threshold, embedder, speech_require, voiceprint_score
 from happy_partner.errors import ApplicationError, Failure, not_found
 
@@ -55,16 +57,57 @@ class IdentifyResult:
     threshold: float
 
 
+def _consent_required() -> ApplicationError:
+    return ApplicationError(
+        code="consent_required",
+        message=_("Voiceprints need the parent's voiceprint consent first."),
+        kind=Failure.FORBIDDEN,
+    )
+
+
+def _voiceprint_consent_locked(child_id: int) -> bool:
+    consents = ConsentRecord.objects.select_for_update().filter(
+        child_id=child_id, scope=ConsentScope.VOICEPRINT, withdrawn_at__isnull=True
+    )
+    return consents.exists()
+
+
 def voiceprint_threshold() -> float:
     configured = settings.VOICEPRINT_THRESHOLD
     return calibrated_threshold() if configured is None else float(configured)
 
 
-def _heard(data: bytes) -> tuple[np.ndarray, float, float]:
-    """Samples of speech (or ``no_speech``), their voiced seconds and duration."""
+@dataclass(frozen=True)
+class Heard:
+    samples: np.ndarray
+    voiced_seconds: float
+    duration: float
+
+
+def _heard(data: bytes) -> Heard:
+    """Samples of speech, or the error saying why not (``no_speech`` for tones, noise, silence)."""
     processed = clip_preprocess(clip_decode(data))
     analysis = speech_require(processed.samples, min_voiced_seconds=settings.VOICEPRINT_MIN_SPEECH_SECONDS)
-    return processed.samples, analysis.voiced_seconds, processed.duration
+    return Heard(processed.samples, analysis.voiced_seconds, processed.duration)
+
+
+def _heard_logged(actor: Actor, kind: str, child: ChildProfile | None, data: bytes, threshold: float) -> Heard:
+    """``_heard``, with a refused recording logged as an attempt too (no speech, or unreadable)."""
+    try:
+        return _heard(data)
+    except ApplicationError as exc:
+        no_speech = exc.code in ("no_speech", "silent_audio")
+        decision = AttemptDecision.NO_SPEECH if no_speech else AttemptDecision.UNREADABLE
+        _log(actor, kind, child, None, decision, threshold=threshold, speech_seconds=0, duration=0)
+        raise
+
+
+def _voice_require_allowed(actor: Actor) -> None:
+    """A device's recording is its child's: heard only with the voice switch and consent, like every
+    other path (a parent's upload is the parent's act, under the voiceprint consent checked below)."""
+    if isinstance(actor, ChildPrincipal):
+        device_require_paired(device_id=actor.device.pk)
+        voice_require_allowed(child_id=actor.child_id)
 
 
 def voiceprint_enrol(
@@ -74,11 +117,7 @@ def voiceprint_enrol(
     guardian themself. ``recordings`` are (bytes, content type); an earlier voiceprint is replaced."""
     child = child_get_for_guardian(user=actor, child_id=child_id) if child_id is not None else None
     if child is not None and not consent_is_active(child_id=child.pk, scope=ConsentScope.VOICEPRINT):
-        raise ApplicationError(
-            code="consent_required",
-            message=_("Voiceprints need the parent's voiceprint consent first."),
-            kind=Failure.FORBIDDEN,
-        )
+        raise _consent_required()
     if not MIN_SAMPLES <= len(recordings) <= MAX_SAMPLES:
         raise ApplicationError(
             code="invalid",
@@ -93,16 +132,24 @@ def voiceprint_enrol(
     vectors, speech, kept = [], 0.0, []
     for index, (data, content_type) in enumerate(recordings):
         try:
-            samples, voiced, duration = _heard(data)
+            heard = _heard(data)
         except ApplicationError as exc:
             exc.fields = {"samples": {str(index): [exc.message]}}
             raise
-        vectors.append(model.embed(samples))
-        speech += voiced
-        kept.append((data, content_type, duration))
+        vectors.append(model.embed(heard.samples))
+        speech += heard.voiced_seconds
+        kept.append((data, content_type, heard.duration))
     mean = np.mean(vectors, axis=0)
     with transaction.atomic():
         owner: dict[str, ChildProfile | User] = {"child": child} if child is not None else {"user": actor}
+        # The owner's row locked: a double submit waits instead of failing on the one-to-one key; and
+        # the consent read again under its lock, so a withdrawal during the seconds of listening wins.
+        if child is not None:
+            ChildProfile.objects.select_for_update().filter(pk=child.pk).first()
+            if not _voiceprint_consent_locked(child.pk):
+                raise _consent_required()
+        else:
+            User.objects.select_for_update().filter(pk=actor.pk).first()
         Voiceprint.objects.filter(**owner).delete()
         voiceprint = Voiceprint(
             **owner, samples=len(vectors), speech_seconds=round(speech, 2), keeps_recordings=keep_recordings
@@ -168,77 +215,44 @@ def _log(actor: Actor, kind: str, child: ChildProfile | None, score: float | Non
 def voice_verify(*, actor: Actor, child_id: int, data: bytes) -> VerifyResult:
     """Is the voice in ``data`` the claimed child's (one the actor may see)?"""
     child = child_get_for_actor(actor=actor, child_id=child_id)
+    _voice_require_allowed(actor)
     threshold = voiceprint_threshold()
     model = embedder()
     prints = _usable(list(Voiceprint.objects.filter(child=child)), model.version)
     if not prints or not consent_is_active(child_id=child.pk, scope=ConsentScope.VOICEPRINT):
         raise not_found(_("No voiceprint is enrolled."))
-    try:
-        samples, voiced, duration = _heard(data)
-    except ApplicationError as exc:
-        if exc.code == "no_speech":
-            _log(
-                actor,
-                AttemptKind.VERIFY,
-                child,
-                None,
-                AttemptDecision.NO_SPEECH,
-                threshold=threshold,
-                speech_seconds=0,
-                duration=0,
-            )
-        raise
-    score = voiceprint_score(prints[0][1], model.embed(samples))
+    heard = _heard_logged(actor, AttemptKind.VERIFY, child, data, threshold)
+    score = voiceprint_score(prints[0][1], model.embed(heard.samples))
     verified = score >= threshold
     decision = AttemptDecision.MATCH if verified else AttemptDecision.NO_MATCH
-    _log(
-        actor, AttemptKind.VERIFY, child, score, decision, threshold=threshold, speech_seconds=voiced, duration=duration
-    )
+    measured = {"speech_seconds": heard.voiced_seconds, "duration": heard.duration}
+    _log(actor, AttemptKind.VERIFY, child, score, decision, threshold=threshold, **measured)
     return VerifyResult(verified, round(score, 4), threshold)
 
 
 def voice_identify(*, actor: Actor, data: bytes) -> IdentifyResult:
     """Which child of the actor's family is speaking: the best-scoring voiceprint at or above the
-    threshold; a guardian's voiceprint scoring best answers ``speaker: guardian`` and no child."""
+    threshold; a guardian's voiceprint scoring best answers ``speaker: guardian`` and no child. The
+    family is a device's child and its siblings (same owner) with its child's guardians, or a parent's
+    children and their guardians; only children whose voiceprint consent stands are compared."""
+    _voice_require_allowed(actor)
     threshold = voiceprint_threshold()
     model = embedder()
-    children = family_children(actor=actor)
-    consenting = [c for c in children if consent_is_active(child_id=c.pk, scope=ConsentScope.VOICEPRINT)]
-    candidates = list(Voiceprint.objects.filter(child__in=consenting).select_related("child"))
-    candidates += list(Voiceprint.objects.filter(user_id__in=family_guardian_ids(children=children)))
+    consenting = family_children(actor=actor).filter(
+        consents__scope=ConsentScope.VOICEPRINT, consents__withdrawn_at__isnull=True
+    )
+    candidates = list(Voiceprint.objects.filter(child__in=consenting.values("pk")).select_related("child"))
+    candidates += list(Voiceprint.objects.filter(user_id__in=family_guardian_ids(actor=actor)))
     prints = _usable(candidates, model.version)
-    try:
-        samples, voiced, duration = _heard(data)
-    except ApplicationError as exc:
-        if exc.code == "no_speech":
-            _log(
-                actor,
-                AttemptKind.IDENTIFY,
-                None,
-                None,
-                AttemptDecision.NO_SPEECH,
-                threshold=threshold,
-                speech_seconds=0,
-                duration=0,
-            )
-        raise
-    vector = model.embed(samples)
+    heard = _heard_logged(actor, AttemptKind.IDENTIFY, None, data, threshold)
+    vector = model.embed(heard.samples)
     scored = sorted(((voiceprint_score(v, vector), p) for p, v in prints), key=lambda item: -item[0])
     best_score, best = scored[0] if scored else (None, None)
     matched = best is not None and best_score is not None and best_score >= threshold
     child = best.child if matched and best is not None and best.child_id else None
     speaker = "unknown" if not matched else ("child" if child is not None else "guardian")
     decision = AttemptDecision.MATCH if matched else AttemptDecision.NO_MATCH
-    _log(
-        actor,
-        AttemptKind.IDENTIFY,
-        child,
-        best_score,
-        decision,
-        threshold=threshold,
-        speech_seconds=voiced,
-        duration=duration,
-    )
-    return IdentifyResult(
-        child.pk if child else None, None if best_score is None else round(best_score, 4), speaker, threshold
-    )
+    measured = {"speech_seconds": heard.voiced_seconds, "duration": heard.duration}
+    _log(actor, AttemptKind.IDENTIFY, child, best_score, decision, threshold=threshold, **measured)
+    score = None if best_score is None else round(best_score, 4)
+    return IdentifyResult(child.pk if child else None, score, speaker, threshold)

@@ -66,34 +66,44 @@ def gate_check(
     agent: AgentName | None = None,
     channel: Channel = Channel.TEXT,
 ) -> Refusal | None:
+    refusal = _before_counting(snapshot, now)
+    if refusal is not None:
+        return refusal
     c = snapshot.controls
-    if not snapshot.has_consent(ConsentScope.CHAT):
-        return _refuse(snapshot, RefusalCode.CONSENT_REQUIRED)
-    if not snapshot.is_active:
-        return _refuse(snapshot, RefusalCode.CHILD_INACTIVE)
-    local = now.astimezone(ZoneInfo(c.time_zone))
-    start, end = _window(snapshot, local)
-    if not start <= local.time() < end:
-        return _refuse(snapshot, RefusalCode.QUIET_HOURS, time=start.strftime("%H:%M"))
     if usage.week_seconds >= c.weekly_minutes * 60:
         return _refuse(snapshot, RefusalCode.WEEKLY_LIMIT)
     if usage.today_seconds >= c.daily_minutes * 60:
         return _refuse(snapshot, RefusalCode.DAILY_LIMIT)
     if session_active_seconds >= c.session_minutes * 60:
         return _refuse(snapshot, RefusalCode.SESSION_LIMIT)
-    if channel == Channel.VOICE and (refusal := voice_refusal(snapshot)) is not None:
-        return refusal
+    if channel == Channel.VOICE and not snapshot_feature_enabled(snapshot, Feature.VOICE):
+        return _refuse(snapshot, RefusalCode.VOICE_DISABLED)
     if agent is not None and agent not in enabled_agents(snapshot):
         return _refuse(snapshot, RefusalCode.FEATURE_DISABLED)
     return None
 
 
-def voice_refusal(snapshot: ChildSnapshot) -> Refusal | None:
-    """Spoken words need the voice switch and the voice consent: the gate's rule, which the audio
-    endpoints also ask before they decode a child's recording at all."""
-    if not snapshot_feature_enabled(snapshot, Feature.VOICE):
-        return _refuse(snapshot, RefusalCode.VOICE_DISABLED)
+def _before_counting(snapshot: ChildSnapshot, now: datetime) -> Refusal | None:
+    """The gate's rules that need no usage: consent, the child switched on, the allowed hours."""
+    if not snapshot.has_consent(ConsentScope.CHAT):
+        return _refuse(snapshot, RefusalCode.CONSENT_REQUIRED)
+    if not snapshot.is_active:
+        return _refuse(snapshot, RefusalCode.CHILD_INACTIVE)
+    local = now.astimezone(ZoneInfo(snapshot.controls.time_zone))
+    start, end = _window(snapshot, local)
+    if not start <= local.time() < end:
+        return _refuse(snapshot, RefusalCode.QUIET_HOURS, time=start.strftime("%H:%M"))
     return None
+
+
+def voice_refusal(snapshot: ChildSnapshot, now: datetime) -> Refusal | None:
+    """Asked before a child's recording is decoded at all: the rules that need no usage, then spoken
+    words' own (the voice switch and consent). The turn's gate asks everything again in its
+    transaction; time limits are only known there."""
+    refusal = _before_counting(snapshot, now)
+    if refusal is None and not snapshot_feature_enabled(snapshot, Feature.VOICE):
+        refusal = _refuse(snapshot, RefusalCode.VOICE_DISABLED)
+    return refusal
 
 
 # The feature behind each agent the parent can switch off; chat itself was checked above.

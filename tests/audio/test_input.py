@@ -169,3 +169,30 @@ def test_random_bytes_never_crash():
 def test_a_tone_decodes_and_is_not_silent():
     clip = clip_decode(tone())
     assert clip.duration == pytest.approx(3.0) and clip.channels == 1
+
+
+def _wav_header(rate: int, channels: int, frames: int) -> bytes:
+    data = (np.sin(np.arange(frames * channels) / 3) * 10000).astype("<i2").tobytes()
+    fmt = struct.pack("<IHHIIHH", 16, 1, channels, rate, rate * 2 * channels, 2 * channels, 16)
+    return (
+        b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", len(data)) + data
+    )
+
+
+@pytest.mark.parametrize("rate", [1, 999, 2_147_483_647, 99_999_989, 9_999_991])
+def test_a_forged_sample_rate_is_damaged_audio_at_once(rate):
+    with pytest.raises(ApplicationError) as refused:
+        clip_decode(_wav_header(rate, 1, 4000))
+    assert refused.value.code == "corrupt_audio"
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels"), [(3000, 1), (7999, 1), (47999, 2), (96000, 2), (192000, 1), (16000, 8), (44100, 6)]
+)
+def test_odd_rates_and_many_channels_become_mono_16k_without_a_huge_array(rate, channels):
+    clip = clip_decode(_wav_header(rate, channels, rate))  # one second
+    processed = clip_preprocess(clip, trim=False)
+    assert processed.rate == 16000 and processed.samples.ndim == 1
+    assert processed.duration == pytest.approx(1.0, abs=0.01)
+    if channels > 2 or not 8000 <= rate <= 48000:
+        assert clip.rate == 16000 and clip.channels == 1  # decoded by ffmpeg, mixed down as it went

@@ -53,8 +53,8 @@ HEAR = {"audio": "@question", "language": "en", "phrases": PHRASES}
 HEAR_A1 = {"audio": "@question", "child": "{a1}", "phrases": PHRASES}
 SAY = {"text": "Hello!", "language": "en"}
 SAY_A1 = {"text": "Hello!", "child": "{a1}"}
-ASK = {"audio": "@question", "phrases": PHRASES}
-ASK_A1 = {"audio": "@question", "child": "{a1}", "phrases": PHRASES}
+ASK = {"audio": "@question"}
+ASK_A1 = {"audio": "@question", "child": "{a1}"}
 SAMPLES = {"samples": ["@enrol0", "@enrol1", "@enrol2"]}
 VERIFY_A1 = {"audio": "@voice", "child": "{a1}"}
 VERIFY_B1 = {"audio": "@voice", "child": "{b1}"}
@@ -75,8 +75,8 @@ MATRIX: list[tuple] = [
     ("POST",   "me/voiceprint/",                SAMPLES,    ANON,      CREATED,     CREATED,     CREATED,     PARENT,    PARENT,    CREATED),
     ("DELETE", "me/voiceprint/",                None,       ANON,      DELETED,     NF,          NF,          PARENT,    PARENT,    NF),
     ("POST",   "voice/verify/",                 VERIFY_A1,  ANON,      OK,          NF,          OK,          OK,        NF,        NF),
-    ("POST",   "voice/verify/",                 VERIFY_B1,  ANON,      NF,          NF,          NF,          NF,        NF,        NF),
-    ("POST",   "voice/identify/",               WHO,        ANON,      OK,          OK,          OK,          OK,        OK,        OK),
+    ("POST",   "voice/verify/",                 VERIFY_B1,  ANON,      NF,          NF,          NF,          NF,        VOICE_OFF, NF),
+    ("POST",   "voice/identify/",               WHO,        ANON,      OK,          OK,          OK,          OK,        VOICE_OFF, OK),
 ]
 # fmt: on
 URL_PLACEHOLDERS = {"child_id": "{a1}"}
@@ -128,7 +128,8 @@ def _check_transcript(body: dict) -> None:
 
 
 def _check_voice_chat(body: dict) -> None:
-    assert body["transcript"]["text"] == "what is two plus three" and body["reply"]["text"]
+    # Free speech through pocketsphinx: the words may be wrong (docs/AUDIO.md), the path is what counts.
+    assert body["transcript"]["text"] and body["transcript"]["engine"] == "pocketsphinx" and body["reply"]["text"]
     assert base64.b64decode(body["speech"]["audio"])[:4] == b"RIFF"
 
 

@@ -77,12 +77,17 @@ def test_formats_carry_their_true_rate_and_duration(fmt, content_type):
     assert clip.duration == pytest.approx(spoken.duration, abs=0.01)
 
 
-def test_identical_requests_are_served_from_the_cache():
+def test_identical_requests_of_one_requester_are_served_from_their_cache():
     voice = Voice(language="en", rate=170)
-    first = speech_synthesize(text="A cached sentence.", voice=voice)
-    second = speech_synthesize(text="A cached sentence.", voice=voice)
-    other = speech_synthesize(text="A cached sentence.", voice=Voice(language="en", rate=171))
-    assert not first.cached and second.cached and not other.cached and second.audio == first.audio
+    first = speech_synthesize(text="A cached sentence.", voice=voice, cache_for="7")
+    second = speech_synthesize(text="A cached sentence.", voice=voice, cache_for="7")
+    other = speech_synthesize(text="A cached sentence.", voice=Voice(language="en", rate=171), cache_for="7")
+    someone_else = speech_synthesize(text="A cached sentence.", voice=voice, cache_for="8")
+    assert not first.cached and second.cached and second.audio == first.audio
+    assert not other.cached and not someone_else.cached  # a hit never tells what another family heard
+    # The companion's replies (no requester's cache) are never kept.
+    assert not speech_synthesize(text="A reply.", voice=voice).cached
+    assert not speech_synthesize(text="A reply.", voice=voice).cached
 
 
 def test_the_synthesize_endpoint_returns_audio_with_its_metadata(family):
@@ -160,3 +165,25 @@ def test_the_openai_speech_server(settings, fake_openai):
     with pytest.raises(ApplicationError) as refused:
         speech_synthesize(text="Something else", voice=Voice(language="en"))
     assert refused.value.code == "text_to_speech_unavailable"
+
+
+def test_new_phrase_lists_do_not_pile_up_in_the_decoder():
+    from audio.speech_to_text import GRAMMARS_KEPT, _pocketsphinx
+
+    audio = _heard(speak("hello how are you"))
+    for n in range(GRAMMARS_KEPT * 3):
+        phrases = ["hello how are you", f"number {n} please" if n < 10 else "tell me a story"]
+        phrases.append("what is " + " plus ".join(["two"] * (n + 1)))
+        assert speech_transcribe(audio=audio, language="en", phrases=phrases).text == "hello how are you"
+    pool = _pocketsphinx.pools[True]
+    decoders = list(pool.free.queue)
+    assert decoders and all(len(d.grammars) <= GRAMMARS_KEPT for d in decoders)
+    assert pool.made <= 2  # bounded by STT_DECODERS, however many requests came
+
+
+def test_a_server_with_odd_numbers_is_still_an_answer_or_a_clear_error(settings, fake_openai):
+    settings.STT_ENGINE_EN = "openai"
+    settings.STT_BASE_URL = fake_openai.base_url
+    fake_openai.set_audio(transcript="hello", language="english", avg_logprob=800.0)
+    transcript = speech_transcribe(audio=_heard(speak("hello")), language="en")
+    assert transcript.text == "hello" and transcript.confidence == 1.0

@@ -165,6 +165,63 @@ def test_the_admin_lists_voiceprints_and_attempts_without_the_embedding(family, 
     detail = client.get(f"/admin/audio/voiceprint/{voiceprint.pk}/change/")
     attempts = client.get("/admin/audio/voiceprintattempt/")
     assert listing.status_code == detail.status_code == attempts.status_code == 200
-    assert "sealed" not in detail.content.decode() and "Lily" in detail.content.decode()
+    shown = detail.content.decode()
+    assert "Lily" in shown and "embedding" not in shown.lower() and "声纹特征" not in shown
     assert client.get("/admin/audio/voiceprint/add/").status_code == 403
-    assert "match" in attempts.content.decode() or "匹配" in attempts.content.decode()
+    attempt = VoiceprintAttempt.objects.get()
+    assert f"/admin/audio/voiceprintattempt/{attempt.pk}/change/" in attempts.content.decode()
+
+
+def test_a_device_never_identifies_a_child_of_another_household(family):
+    """A grandmother co-guards Lily and, in another household, her cousin: Lily's tablet must not
+    recognise the cousin (nor log an attempt about her)."""
+    from accounts.services.guardians import invitation_accept, invitation_create
+    from tests.factories import make_child, make_parent
+
+    grandma = make_parent("grandma@example.com")
+    _invitation, token = invitation_create(actor=family.parent, child=family.child, email=grandma.email)
+    invitation_accept(actor=grandma, token=token)
+    other_owner = make_parent("aunt@example.com")
+    cousin = make_child(other_owner, name="Cousin", scopes=["chat", "voice", "voiceprint"])
+    _invitation, token = invitation_create(actor=other_owner, child=cousin, email=grandma.email)
+    invitation_accept(actor=grandma, token=token)
+    from tests.factories import login
+
+    cousin_voice = "en-us+m5"
+    assert (
+        _enrol(login(other_owner.email), f"/api/v1/children/{cousin.pk}/voiceprint/", cousin_voice).status_code == 201
+    )
+    answer = _identify(family.device, speak(TEST, cousin_voice)).json()
+    assert answer["child"] is None and answer["speaker"] == "unknown" and answer["score"] is None
+    assert not VoiceprintAttempt.objects.filter(child=cousin).exists()
+    # Grandma, who guards both, may ask about either.
+    assert _identify(login(grandma.email), speak(TEST, cousin_voice)).json()["child"] == cousin.pk
+
+
+def test_a_withdrawal_while_the_samples_are_heard_wins(family, monkeypatch):
+    from audio.services import voiceprints as service
+
+    real = service._heard
+    withdrawn = []
+
+    def heard_then_withdrawn(data):
+        if not withdrawn:
+            consent = ConsentRecord.objects.get(
+                child=family.child, scope=ConsentScope.VOICEPRINT, withdrawn_at__isnull=True
+            )
+            consent_withdraw(actor=family.parent, consent=consent)
+            withdrawn.append(True)
+        return real(data)
+
+    monkeypatch.setattr(service, "_heard", heard_then_withdrawn)
+    response = _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY, keep_recordings=True)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "consent_required"
+    assert not Voiceprint.objects.exists() and not VoiceprintSample.objects.exists()
+
+
+def test_unreadable_recordings_are_logged_too(family):
+    _enrol(family.web, f"/api/v1/children/{family.child.pk}/voiceprint/", LILY)
+    damaged = SimpleUploadedFile("x.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40)
+    response = family.device.post("/api/v1/voice/identify/", {"audio": damaged}, format="multipart")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "corrupt_audio"
+    assert list(VoiceprintAttempt.objects.values_list("kind", "decision")) == [("identify", "unreadable")]
