@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 # The test suite runs with DEBUG off, like production, so it needs a key; this one is for tests only.
-TEST_ENV := SECRET_KEY=insecure-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+# A wider PostgreSQL pool than production's 10: every async test runs on its own event loop, whose
+# thread pool's threads end with it, and a connection a thread still holds then is not given back.
+TEST_ENV := SECRET_KEY=insecure-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz DATABASE_POOL_MAX=40
 
 .PHONY: run test setup lint migrate bench clean
 
@@ -33,6 +35,7 @@ PROCFILE = $(if $(REDIS_URL),Procfile,Procfile.embedded)
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py setup_periodic_tasks
 	DEBUG=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-prefix -f $(PROCFILE) start || true
 
 test: setup

@@ -14,6 +14,7 @@ from accounts.models import (
     ChildProfile,
     ConsentRecord,
     Device,
+    ErasureRecord,
     GuardianInvitation,
     GuardianRole,
     Guardianship,
@@ -228,4 +229,23 @@ class PairingRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """The minimal proof kept after an erasure: read-only, and kept (no delete)."""
+
+    list_display = ["erased_at", "reason", "child_ref"]
+    list_filter = ["reason"]
+    search_fields = ["=child_ref", "reason"]
+    readonly_fields = ["child_ref", "reason", "consents", "erased_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

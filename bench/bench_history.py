@@ -177,7 +177,7 @@ def generate(people: dict, total: int, big: int, small: int) -> None:
     for lo in range(0, pairs, chunk):
         conn.execute(
             """INSERT INTO conversations_message (id, session_id, child_id, reply_to_id, role, agent, text,
-                   pii_masked, safety_action, safety_severity, safety_categories, refusal_code, emotion,
+                   channel, pii_masked, safety_action, safety_severity, safety_categories, refusal_code, emotion,
                    emotion_intensity, subject, provider, latency_ms, prompt_tokens, completion_tokens,
                    search_tokens, created_at)
                SELECT 2 * bp.p + r.k + 1, s.id, bp.child_id,
@@ -186,6 +186,7 @@ def generate(people: dict, total: int, big: int, small: int) -> None:
                       (%(agents)s::text[])[1 + bp.p %% %(nt)s],
                       CASE WHEN r.k = 0 THEN (%(words)s::text[])[1 + bp.p %% %(nt)s]
                            ELSE (%(replies)s::text[])[1 + bp.p %% %(nt)s] END,
+                      'text',
                       false,
                       CASE WHEN r.k = 0 AND bp.p %% 397 = 0 THEN 'redirect' ELSE 'allow' END,
                       CASE WHEN r.k = 0 AND bp.p %% 397 = 0 THEN 'medium' ELSE 'none' END,

@@ -66,7 +66,7 @@ class MessageAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         message = self.get_object(request, object_id)
         if message is not None and self.has_view_permission(request, message):
-            TranscriptAccess.objects.create(staff=request.user, child_id=message.child_id, session=message.session)
+            TranscriptAccess.objects.create(reader=request.user, child_id=message.child_id, session=message.session)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -218,9 +218,9 @@ class LexiconTermAdmin(admin.ModelAdmin):
 
 @admin.register(TranscriptAccess)
 class TranscriptAccessAdmin(ReadOnlyAdmin):
-    list_display = ["staff", "child", "session", "accessed_at"]
-    list_filter = ["accessed_at"]
-    search_fields = ["staff__email", "=child__id"]
+    list_display = ["reader", "via", "child", "session", "accessed_at"]
+    list_filter = ["via", "accessed_at"]
+    search_fields = ["reader__email", "=child__id"]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -30,6 +30,7 @@ from conversations import words
 from conversations.charts import bar_chart
 from conversations.models import Message
 from conversations.models.messages import FLAGGED_ACTIONS
+from conversations.models.safety import AccessVia
 from conversations.selectors.care import memories_for_child, memory_get_for_child
 from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child
@@ -41,6 +42,7 @@ from conversations.selectors.insights import (
     learning_for_child,
 )
 from conversations.services.alerts import safety_alert_acknowledge
+from conversations.services.audit import transcript_read_record
 from conversations.services.memories import memory_delete
 from happy_partner.errors import ApplicationError
 
@@ -99,6 +101,7 @@ def child_conversations(request: HttpRequest, child_id: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("before", None)
     older = shown[-1].pk if len(found) > PAGE_SIZE else None
+    transcript_read_record(reader=page_parent(request), child_id=child.pk, via=AccessVia.DASHBOARD)
     context = {"child": child, "form": form, "rows": rows, "query": query.urlencode(), "older": older}
     with timezone.override(child.controls.zone):  # times as the family reads them
         return render(request, "dashboard/conversations.html", context)

@@ -71,6 +71,23 @@ def env_float(name: str, default: float, *, minimum: float, maximum: float) -> f
     return value
 
 
+def env_cron(name: str, default: str) -> str:
+    """Five cron fields (minute hour day-of-month month day-of-week), as celery's crontab reads them."""
+    value = env_str(name, default)
+    assert value is not None
+    fields = value.split()
+    try:
+        from celery.schedules import crontab
+
+        if len(fields) != 5:
+            raise ValueError("five fields")
+        crontab(*fields)
+    except (ValueError, TypeError) as exc:
+        example = "'30 2 * * *'"
+        raise ImproperlyConfigured(f"{name} must be a cron schedule such as {example}, got {value!r}: {exc}") from None
+    return " ".join(fields)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = env_str(name)
     if raw is None:

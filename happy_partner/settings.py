@@ -20,6 +20,7 @@ from happy_partner.env import (
     env_bool,
     env_broker_url,
     env_choice,
+    env_cron,
     env_float,
     env_int,
     env_list,
@@ -413,6 +414,36 @@ VOICEPRINT_THRESHOLD = (
 )
 VOICEPRINT_MIN_SPEECH_SECONDS = env_float("VOICEPRINT_MIN_SPEECH_SECONDS", 1.0, minimum=0.2, maximum=30.0)
 VOICEPRINT_KEY = env_str("VOICEPRINT_KEY", "")
+
+# --- Data lifecycle (issue 12): archive, retention, export, erasure (docs/DATA_LIFECYCLE.md) -------------
+ARCHIVE_AFTER_DAYS = env_int("ARCHIVE_AFTER_DAYS", 90, minimum=7, maximum=3650)
+RETENTION_TRANSCRIPT_DAYS = env_int("RETENTION_TRANSCRIPT_DAYS", 365, minimum=30, maximum=3650)
+# What a family may choose for a child's conversations, within the operator's limits.
+RETENTION_TRANSCRIPT_CHOICES = (30, 90, 180, 365)
+RETENTION_AUDIO_DAYS = env_int("RETENTION_AUDIO_DAYS", 30, minimum=1, maximum=3650)
+RETENTION_SAFETY_EVENT_DAYS = env_int("RETENTION_SAFETY_EVENT_DAYS", 730, minimum=90, maximum=3650)
+RETENTION_AGGREGATE_DAYS = env_int("RETENTION_AGGREGATE_DAYS", 730, minimum=90, maximum=3650)
+INACTIVE_ACCOUNT_DAYS = env_int("INACTIVE_ACCOUNT_DAYS", 365, minimum=30, maximum=3650)
+INACTIVE_GRACE_DAYS = env_int("INACTIVE_GRACE_DAYS", 30, minimum=7, maximum=365)
+EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24, minimum=1, maximum=168)
+# The lifecycle jobs and when they run (cron, UTC), the one place they are defined: installed into
+# django-celery-beat by `manage.py setup_periodic_tasks` (make run, deployment), where staff may change
+# them in the admin; a changed SCHEDULE_* replaces the installed schedule unless staff changed it.
+# (Not in CELERY_BEAT_SCHEDULE: beat would overwrite staff's changes at every start.)
+PERIODIC_TASKS = {
+    "lifecycle-archive-conversations": {
+        "task": "archive.tasks.archive_conversations",
+        "cron": env_cron("SCHEDULE_ARCHIVE", "30 2 * * *"),
+    },
+    "lifecycle-purge-expired": {
+        "task": "archive.tasks.purge_expired",
+        "cron": env_cron("SCHEDULE_PURGE", "30 3 * * *"),
+    },
+    "lifecycle-inactive-accounts": {
+        "task": "archive.tasks.inactive_accounts",
+        "cron": env_cron("SCHEDULE_INACTIVE", "0 4 * * *"),
+    },
+}
 
 # --- Security --------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

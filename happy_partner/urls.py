@@ -20,9 +20,11 @@ urlpatterns = [
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("conversations.api.urls")),
     path("api/v1/", include("audio.api.urls")),
+    path("api/v1/", include("archive.api.urls")),
     path("", include("accounts.pages")),
     path("", include("conversations.pages")),
     path("", include("audio.pages")),
+    path("", include("archive.pages")),
 ]
 
 

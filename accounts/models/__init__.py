@@ -4,6 +4,7 @@ from accounts.models.children import ChildProfile, GuardianInvitation, GuardianR
 from accounts.models.consent import ConsentMethod, ConsentRecord, ConsentScope
 from accounts.models.controls import ParentalControls, SafetySensitivity, Severity
 from accounts.models.devices import Device, PairingCode, PairingCodeKind, PairingRequest
+from accounts.models.erasure import ErasureReason, ErasureRecord
 from accounts.models.users import User
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "ConsentRecord",
     "ConsentScope",
     "Device",
+    "ErasureReason",
+    "ErasureRecord",
     "GuardianInvitation",
     "GuardianRole",
     "Guardianship",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -95,6 +96,10 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         if not User.objects.filter(pk=token.get("user_id"), is_active=True).exists():
             raise _token_not_valid()
         lifetime = ParentRefreshToken.lifetime
+        # An app's parent never types the password again: a refresh is their sign-in (at most once a
+        # day), so the inactive-account job sees them (archive.services.retention).
+        now = timezone.now()
+        User.objects.filter(pk=token.get("user_id"), last_login__lt=now - timedelta(days=1)).update(last_login=now)
     else:
         raise _token_not_valid()
     _blacklist_once(token)

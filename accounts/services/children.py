@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +15,10 @@ from django.utils.translation import gettext as _
 from accounts.models import (
     ChildProfile,
     ConsentMethod,
+    ConsentRecord,
     ConsentScope,
+    ErasureReason,
+    ErasureRecord,
     GuardianRole,
     Guardianship,
     ParentalControls,
@@ -21,7 +27,7 @@ from accounts.models import (
 from accounts.selectors import guardian_require_owner
 from accounts.services.consent import consent_grant
 from accounts.snapshots import child_snapshot_invalidate
-from happy_partner.errors import ApplicationError
+from happy_partner.errors import ApplicationError, Failure
 
 logger = logging.getLogger(__name__)
 
@@ -134,14 +140,59 @@ def child_update(*, actor: User, child: ChildProfile, data: dict[str, Any]) -> C
 
 
 @transaction.atomic
-def child_delete(*, actor: User, child: ChildProfile) -> None:
-    """Delete a child and everything stored about them (guardianships, controls, consents, devices).
+def child_delete(*, actor: User, child: ChildProfile, reason: str = ErasureReason.PARENT) -> None:
+    """Erase a child: everything stored about them goes (guardianships, controls, consents, devices,
+    chats and messages, archives, exports, voiceprints and recordings, memories, safety events, usage,
+    transcript-read logs — every table hangs off the child with a cascading key, which
+    tests/archive/test_erasure.py checks table by table). What stays is an ``ErasureRecord``: the
+    consents that were given, and when and why the data went, with no link to the child.
 
-    Only the owner guardian may do this; later capabilities (messages, audio, archives) hang off
-    the child with cascading keys or extend this service, so nothing about the child survives.
-    """
+    Only the owner guardian may do this (the inactive-account job acts as the owner)."""
+    from archive.models import RetentionChoice  # archive is built on accounts: see consent_withdraw
+
     guardian_require_owner(user=actor, child=child)
+    if RetentionChoice.objects.filter(child=child, legal_hold=True).exists():
+        raise ApplicationError(
+            code="legal_hold",
+            message=_("This child's data is under a legal hold and cannot be deleted now. Please contact us."),
+            kind=Failure.CONFLICT,
+        )
+    erasure_record(child=child, reason=reason)
+    _admin_log_forget(child)
     child_id = child.pk
     child.delete()
     child_snapshot_invalidate(child_id=child_id)
-    logger.info("child deleted child_id=%s by user_id=%s", child_id, actor.pk)
+    logger.info("child erased child_id=%s by user_id=%s reason=%s", child_id, actor.pk, reason)
+
+
+def _admin_log_forget(child: ChildProfile) -> None:
+    """The admin's history names objects in plain text ("Lily (#5)"): the child's and their devices'
+    entries go with them."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import Device
+
+    for model, ids in ((ChildProfile, [child.pk]), (Device, list(child.devices.values_list("pk", flat=True)))):
+        kind = ContentType.objects.get_for_model(model)
+        LogEntry.objects.filter(content_type=kind, object_id__in=[str(pk) for pk in ids]).delete()
+
+
+def child_ref(*, child_id: int) -> str:
+    """A keyed hash of a child's id: the same id gives the same ref, the ref gives nothing back."""
+    return hmac.new(str(settings.SECRET_KEY).encode(), f"child:{child_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def erasure_record(*, child: ChildProfile, reason: str) -> ErasureRecord:
+    consents = [
+        {
+            "scope": c.scope,
+            "policy_version": c.policy_version,
+            "method": c.method,
+            "guardian_email": c.guardian_email,
+            "granted_at": c.granted_at.isoformat(),
+            "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+        }
+        for c in ConsentRecord.objects.filter(child=child).order_by("granted_at")
+    ]
+    return ErasureRecord.objects.create(child_ref=child_ref(child_id=child.pk), reason=reason, consents=consents)

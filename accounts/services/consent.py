@@ -74,6 +74,7 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     module-level import would make every importer of accounts' services load the conversations app
     too, and turn the layering upside down for one call.
     """
+    from archive.services.archiving import archives_forget_emotions
     from audio.services.voiceprints import voiceprints_erase_for_child
     from conversations.services.consent_effects import consent_withdrawn_apply
 
@@ -88,6 +89,8 @@ def consent_withdraw(*, actor: User, consent: ConsentRecord) -> ConsentRecord:
     consent_withdrawn_apply(child_id=consent.child_id, scope=consent.scope)
     if consent.scope == ConsentScope.VOICEPRINT:
         voiceprints_erase_for_child(child_id=consent.child_id)
+    if consent.scope == ConsentScope.EMOTION_COMPANION:
+        archives_forget_emotions(child_id=consent.child_id)  # archived messages' labels go too
     child_snapshot_invalidate(child_id=consent.child_id)
     logger.info("consent withdrawn child_id=%s scope=%s by user_id=%s", consent.child_id, consent.scope, actor.pk)
     return consent

@@ -83,3 +83,18 @@ def device_paired_email_send(*, device_id: int) -> int:
         sent += 1
     logger.info("device paired e-mails sent device_id=%s count=%s", device_id, sent)
     return sent
+
+
+def inactivity_notice_send(*, user: User, grace_days: int) -> None:
+    """Tell a parent their unused account (and their children's data) will be deleted after
+    ``grace_days`` unless they sign in; the link signs them in."""
+    with translation.override(user.language):
+        context = {
+            "name": user.display_name,
+            "days": grace_days,
+            "url": f"{settings.SITE_URL}{reverse('signin')}",
+        }
+        subject = _("Your Happy Partner account will be deleted in %(days)d days") % context
+        body = render_to_string("accounts/email/inactivity_notice.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    logger.info("inactivity notice sent user_id=%s", user.pk)

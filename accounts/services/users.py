@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import User
+from accounts.models import ChildProfile, ErasureReason, GuardianRole, Guardianship, User
 from accounts.models.users import UserManager
 from happy_partner.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -37,3 +44,28 @@ def _email_taken() -> ApplicationError:
         message=_("Some fields are not valid."),
         fields={"email": [_("An account with this e-mail address already exists.")]},
     )
+
+
+@transaction.atomic
+def account_erase(*, actor: User, reason: str = ErasureReason.ACCOUNT) -> int:
+    """Erase a parent's account: each child they own is erased (``child_delete``: a co-guardian of such
+    a child loses it too, which the page says first), their co-guardianships end, their tokens and
+    sessions go, then the account. Returns how many children were erased."""
+    from accounts.services.auth import parent_tokens_revoke
+    from accounts.services.children import child_delete
+
+    if actor.is_staff:
+        raise ApplicationError(code="staff_account", message=_("Staff accounts are removed by an administrator."))
+    owned = list(ChildProfile.objects.filter(guardianships__guardian=actor, guardianships__role=GuardianRole.OWNER))
+    for child in owned:
+        child_delete(actor=actor, child=child, reason=reason)
+    Guardianship.objects.filter(guardian=actor).delete()  # the children they co-guard stay with their owners
+    parent_tokens_revoke(user=actor)
+    OutstandingToken.objects.filter(user=actor).delete()
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(actor.pk):
+            session.delete()
+    user_id = actor.pk
+    actor.delete()
+    logger.info("account erased user_id=%s children=%d reason=%s", user_id, len(owned), reason)
+    return len(owned)

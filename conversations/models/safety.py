@@ -42,6 +42,8 @@ class SafetyEvent(models.Model):
         related_name="safety_events",
         verbose_name=_("message"),
     )
+    # The message's id while it is archived (the FK is then null): a restore links them again.
+    archived_message = models.BigIntegerField(_("archived message"), null=True, blank=True, editable=False)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     categories = models.JSONField(_("categories"), default=list)
     severity = models.CharField(_("severity"), max_length=10, choices=SEVERITY_CHOICES)
@@ -107,12 +109,23 @@ class SafetyEvent(models.Model):
             raise ValidationError({"review_categories": _("Say which categories were missed.")})
 
 
-class TranscriptAccess(models.Model):
-    """Every time staff open a child's transcript in the admin: who, which child, when."""
+class AccessVia(models.TextChoices):
+    ADMIN = "admin", _("staff console")
+    DASHBOARD = "dashboard", _("parent dashboard")
+    API = "api", _("API")
+    EXPORT = "export", _("data export")
 
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff")
+
+class TranscriptAccess(models.Model):
+    """Every read of a child's transcript by a grown-up: staff in the admin, a parent on the dashboard
+    or through the API (a device reading its own child's chats is not logged): who, which child,
+    which chat, how, when."""
+
+    # An erased account's reads stay in the log, without the account.
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reader")
     )
+    via = models.CharField(_("via"), max_length=10, choices=AccessVia.choices, default=AccessVia.ADMIN)
     child = models.ForeignKey(ChildProfile, on_delete=models.CASCADE, related_name="+", verbose_name=_("child"))
     session = models.ForeignKey(
         ChatSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
@@ -124,4 +137,4 @@ class TranscriptAccess(models.Model):
         verbose_name_plural = _("transcript accesses")
 
     def __str__(self) -> str:
-        return f"staff {self.staff_id} read child {self.child_id} at {self.accessed_at:%Y-%m-%d %H:%M}"
+        return f"user {self.reader_id} read child {self.child_id} via {self.via} at {self.accessed_at:%Y-%m-%d %H:%M}"

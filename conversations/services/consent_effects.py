@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from accounts.models import ConsentScope
-from conversations.models import MemoryFact, Message
+from conversations.models import InsightDay, MemoryFact, Message
 
 logger = logging.getLogger(__name__)
 
@@ -25,4 +25,7 @@ def consent_withdrawn_apply(*, child_id: int, scope: str) -> None:
         erased = (
             Message.objects.filter(child_id=child_id).exclude(emotion="").update(emotion="", emotion_intensity=None)
         )
+        for day in InsightDay.objects.filter(child_id=child_id).exclude(emotions={}):
+            day.emotions = {}
+            day.save(update_fields=["emotions"])
         logger.info("emotion labels erased on consent withdrawal child_id=%s count=%s", child_id, erased)

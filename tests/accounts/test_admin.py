@@ -18,11 +18,13 @@ from accounts.models import (
     ParentalControls,
     User,
 )
+from accounts.services.children import child_delete
 from accounts.services.controls import controls_update
 from accounts.services.devices import pairing_code_create
 from accounts.services.guardians import invitation_create
 from accounts.services.pairing_requests import pairing_request_claim, pairing_request_create
-from tests.factories import build_cast
+from accounts.services.users import account_erase
+from tests.factories import build_cast, make_child, make_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,11 @@ def world():
     pairing_request_create(device_name="Story Owl")
     _request, code, _secret = pairing_request_create(device_name="Robo Bear")
     pairing_request_claim(actor=cast.parent_a, child=cast.child_a2, code=code)
+    gone = make_child(cast.parent_b, name="Gone")
+    child_delete(actor=cast.parent_b, child=gone)  # leaves its erasure record
+    leaving = make_parent("leaving@example.com")
+    make_child(leaving, name="Away")
+    account_erase(actor=leaving)  # and one of an erased account
     return cast
 
 
@@ -105,6 +112,7 @@ def test_changelist_renders_with_real_rows(staff_client, model):
 
 
 SEARCH_TERMS = {
+    "erasurerecord": "account",
     "user": "parent.a",
     "childprofile": "Alice",
     "guardianship": "parent.b",

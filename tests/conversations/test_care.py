@@ -127,7 +127,7 @@ def test_transcripts_in_the_admin_need_the_permission_and_are_logged(family, cli
     page = client.get(url)
     assert page.status_code == 200 and b"hello there" in page.content
     access = TranscriptAccess.objects.get()
-    assert (access.staff, access.child) == (operator, child)
+    assert (access.reader, access.child, access.via) == (operator, child, "admin")
     assert timedelta(0) <= access.accessed_at - MORNING < timedelta(minutes=5)
 
 

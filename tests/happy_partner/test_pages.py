@@ -51,6 +51,11 @@ MATRIX = [
     ("POST", "consents", {"child_id": "child"}, {ANON: 302, PARENT: 302, STRANGER: 404}),  # no scope: refused
     ("GET", "child-voice", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
     ("POST", "child-voice", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # no recordings
+    ("GET", "child-data", {"child_id": "child"}, {ANON: 302, PARENT: 200, STRANGER: 404}),
+    ("POST", "child-data", {"child_id": "child"}, {ANON: 302, PARENT: 400, STRANGER: 404}),  # no action
+    ("GET", "child-archive", {"child_id": "child", "archive_id": "archive"}, {ANON: 302, PARENT: 404, STRANGER: 404}),
+    ("GET", "account", {}, {ANON: 302, PARENT: 200, STRANGER: 200}),
+    ("POST", "account", {}, {ANON: 302, PARENT: 400, STRANGER: 400}),  # no confirmation typed
 ]
 
 
@@ -78,10 +83,11 @@ def _client(persona: str, parent: User, stranger: User) -> Client:
 
 def test_the_matrix_lists_every_page():
     from accounts.pages import urlpatterns as account_pages
+    from archive.pages import urlpatterns as archive_pages
     from audio.pages import urlpatterns as audio_pages
     from conversations.pages import urlpatterns as conversation_pages
 
-    named = {pattern.name for pattern in [*account_pages, *conversation_pages, *audio_pages]}
+    named = {pattern.name for pattern in [*account_pages, *conversation_pages, *audio_pages, *archive_pages]}
     # The reset link's page takes a signed token: its own test below walks it.
     assert named == {name for _method, name, _kwargs, _expected in MATRIX} | {"password_reset_confirm"}
 
@@ -90,7 +96,7 @@ def test_the_matrix_lists_every_page():
 @pytest.mark.parametrize("persona", [ANON, PARENT, STRANGER])
 def test_page_matrix(family, method, name, kwargs, expected, persona):
     parent, child, stranger, _device = family
-    ids = {"child": child.pk, "event": SafetyEvent.objects.get(child=child).pk}
+    ids = {"child": child.pk, "event": SafetyEvent.objects.get(child=child).pk, "archive": 999_999}
     url = reverse(name, kwargs={key: ids[value] for key, value in kwargs.items()})
     client = _client(persona, parent, stranger)
     response = client.post(url) if method == "POST" else client.get(url)

@@ -101,6 +101,9 @@ MAY_REFUSE |= {
     "POST /api/v1/me/voiceprint/": _NOT_A_RECORDING,
     "POST /api/v1/voice/verify/": _NOT_A_RECORDING,
     "POST /api/v1/voice/identify/": _NOT_A_RECORDING,
+    # the address typed again must be the account's; a period among the offered ones (settings)
+    "POST /api/v1/me/erase/": {"invalid:confirm"},
+    "PUT /api/v1/children/{child_id}/retention/": {"invalid:transcript_days"},
 }
 ALWAYS_MAY_REFUSE = {401, 403, 404, 409, 429}
 # As the TLS proxy in front of the server says it (the server redirects plain HTTP to HTTPS); messages

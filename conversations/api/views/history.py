@@ -14,8 +14,10 @@ from conversations.api.serializers import (
     SessionUpdateSerializer,
 )
 from conversations.models import ChatSession, Message
+from conversations.models.safety import AccessVia
 from conversations.selectors.history import HistoryFilters, messages_for_child, messages_for_session
 from conversations.selectors.scope import child_for_principal, session_get_for_principal, sessions_for_principal
+from conversations.services.audit import transcript_read_record
 from conversations.services.sessions import session_create, session_delete, session_end, session_rename
 from happy_partner.api.pagination import NewestFirstCursorPagination, paginated_response
 from happy_partner.api.views import ApiView
@@ -113,7 +115,10 @@ class SessionMessagesView(ApiView):
     @extend_schema(parameters=HISTORY_PARAMETERS, responses={200: MessageSerializer(many=True)}, tags=["history"])
     def get(self, request, session_id: int):
         session = session_get_for_principal(principal=request.user, session_id=session_id)
-        return paginated_response(self, messages_for_session(session_id=session.pk, filters=_filters(request)))
+        response = paginated_response(self, messages_for_session(session_id=session.pk, filters=_filters(request)))
+        # Logged once the page was read (a refused request read nothing).
+        transcript_read_record(reader=request.user, child_id=session.child_id, session_id=session.pk, via=AccessVia.API)
+        return response
 
 
 class ChildMessagesView(ApiView):
@@ -131,4 +136,6 @@ class ChildMessagesView(ApiView):
             filters=_filters(request),
             visible_sessions_only=isinstance(request.user, ChildPrincipal),
         )
-        return paginated_response(self, messages)
+        response = paginated_response(self, messages)
+        transcript_read_record(reader=request.user, child_id=child.pk, via=AccessVia.API)
+        return response
