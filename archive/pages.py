@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import ChildProfile, GuardianRole
 from accounts.pages import page_child, page_parent
 from accounts.services.children import child_delete
-from accounts.services.users import account_erase
+from accounts.services.users import account_erase, account_erase_confirm
 from archive.models import ConversationArchive, ExportStatus, RetentionChoice
 from archive.services.archiving import archive_get_for_child, archive_messages, archive_restore, archives_for_child
-from archive.services.exports import export_request, export_token, exports_for_child
+from archive.services.exports import export_link, export_request, exports_for_child
 from archive.services.retention import retention_choices, retention_choose
 from conversations.models.safety import AccessVia
 from conversations.services.audit import transcript_read_record
@@ -102,11 +102,7 @@ def child_data(request: HttpRequest, child_id: int) -> HttpResponse:
                 raise Http404(error.message) from None
             messages.error(request, error.message)
             status = 400
-    exports = [
-        (job, f"{reverse('export-download', kwargs={'export_id': job.pk})}?token={export_token(job)}"
-         if job.status == ExportStatus.DONE and job.expires_at and job.expires_at > timezone.now() else None)
-        for job in exports_for_child(child=child)[:5]
-    ]  # fmt: skip
+    exports = [(job, export_link(job)) for job in exports_for_child(child=child)[:5]]
     context = {
         "child": child,
         "exports": exports,
@@ -149,16 +145,19 @@ def account(request: HttpRequest) -> HttpResponse:
     owned = list(ChildProfile.objects.filter(guardianships__guardian=parent, guardianships__role=GuardianRole.OWNER))
     if request.method == "POST":
         confirm = ConfirmForm(request.POST)
-        if confirm.is_valid() and confirm.cleaned_data["confirm"].strip().lower() == parent.email.lower():
+        if confirm.is_valid():
             try:
+                account_erase_confirm(actor=parent, typed=confirm.cleaned_data["confirm"])
                 account_erase(actor=parent)
             except ApplicationError as error:
-                messages.error(request, error.message)
-                return redirect("account")
-            logout(request)
-            messages.success(request, _("Your account and your children's data were deleted."))
-            return redirect("home")
-        confirm.add_error("confirm", _("Type your e-mail address exactly."))
+                if not error.fields:  # refused whole (a legal hold, a staff account): said above the page
+                    messages.error(request, error.message)
+                    return redirect("account")
+                confirm.add_error("confirm", error.fields["confirm"][0])
+            else:
+                logout(request)
+                messages.success(request, _("Your account and your children's data were deleted."))
+                return redirect("home")
         status = 400
     context = {"confirm": confirm, "owned": [(child, what_goes(child)) for child in owned]}
     return render(request, "dashboard/account.html", context, status=status)

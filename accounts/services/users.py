@@ -46,6 +46,16 @@ def _email_taken() -> ApplicationError:
     )
 
 
+def account_erase_confirm(*, actor: User, typed: str) -> None:
+    """The account's e-mail typed again (any case) before it is erased: API and dashboard alike."""
+    if typed.strip().lower() != actor.email.lower():
+        raise ApplicationError(
+            code="invalid",
+            message=_("Some fields are not valid."),
+            fields={"confirm": [_("Type your e-mail address to confirm.")]},
+        )
+
+
 @transaction.atomic
 def account_erase(*, actor: User, reason: str = ErasureReason.ACCOUNT) -> int:
     """Erase a parent's account: each child they own is erased (``child_delete``: a co-guardian of such

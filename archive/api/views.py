@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import IsParent
 from accounts.selectors import child_get_for_guardian
-from accounts.services.users import account_erase
+from accounts.services.users import account_erase, account_erase_confirm
 from archive.api.serializers import (
     ArchivedMessageSerializer,
     ArchiveSerializer,
@@ -24,27 +22,24 @@ from archive.api.serializers import (
     RetentionSerializer,
     RetentionUpdateSerializer,
 )
-from archive.models import ExportJob, ExportStatus, RetentionChoice
+from archive.models import ExportJob, RetentionChoice
 from archive.services.archiving import archive_get_for_child, archive_messages, archive_restore, archives_for_child
 from archive.services.exports import (
     export_download,
     export_get_for_guardian,
+    export_link,
     export_request,
-    export_token,
     exports_for_child,
 )
 from archive.services.retention import retention_choices, retention_choose
 from conversations.models.safety import AccessVia
 from conversations.services.audit import transcript_read_record
 from happy_partner.api.views import ApiView
-from happy_partner.errors import ApplicationError
 
 
 def export_json(request, job: ExportJob) -> dict:
-    url = None
-    if job.status == ExportStatus.DONE:
-        path = reverse("export-download", kwargs={"export_id": job.pk})
-        url = request.build_absolute_uri(f"{path}?token={export_token(job)}")
+    path = export_link(job)
+    url = request.build_absolute_uri(path) if path else None
     fields = ("id", "status", "progress", "created_at", "finished_at", "expires_at", "size")
     return ExportSerializer(
         {**{f: getattr(job, f) for f in fields}, "child_id": job.child_id, "download_url": url}
@@ -172,11 +167,6 @@ class AccountEraseView(ApiView):
     def post(self, request):
         serializer = EraseAccountSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if serializer.validated_data["confirm"].strip().lower() != request.user.email.lower():
-            raise ApplicationError(
-                code="invalid",
-                message=_("Some fields are not valid."),
-                fields={"confirm": [_("Type your e-mail address to confirm.")]},
-            )
+        account_erase_confirm(actor=request.user, typed=serializer.validated_data["confirm"])
         account_erase(actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

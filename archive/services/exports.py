@@ -23,6 +23,7 @@ from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -171,6 +172,13 @@ def _zip(job: ExportJob) -> bytes:
 
 def export_token(job: ExportJob) -> str:
     return signing.dumps({"job": job.pk}, salt=SALT)
+
+
+def export_link(job: ExportJob) -> str | None:
+    """The signed download path of a ready, unexpired export (None otherwise): API and dashboard alike."""
+    if job.status != ExportStatus.DONE or job.expires_at is None or job.expires_at < timezone.now():
+        return None
+    return f"{reverse('export-download', kwargs={'export_id': job.pk})}?token={export_token(job)}"
 
 
 def export_get_for_guardian(*, actor: User, job_id: int | str) -> ExportJob:

@@ -49,11 +49,6 @@ from happy_partner.errors import ApplicationError
 logger = logging.getLogger(__name__)
 
 
-def transcript_days_for(child_id: int) -> int:
-    choice = RetentionChoice.objects.filter(child_id=child_id).values_list("transcript_days", flat=True).first()
-    return choice or settings.RETENTION_TRANSCRIPT_DAYS
-
-
 def retention_choose(*, actor: User, child: ChildProfile, transcript_days: int | None) -> RetentionChoice:
     """The family's choice for one child, among ``retention_choices()`` (None: the default). The owner
     decides, as for erasing the child; a co-guardian may only shorten it."""

@@ -37,8 +37,6 @@ class VoiceReply:
     transcript: Transcript
     result: ChatResult
     speech: Speech | None  # None when the reply could not be spoken (the text still stands)
-    heard_ms: int  # decode + preprocess + transcribe
-    spoken_ms: int
 
 
 def voice_require_allowed(*, child_id: int) -> None:
@@ -125,6 +123,4 @@ def voice_message_send(*, actor: Actor, child_id: int | None, data: bytes, sessi
         (heard - started) * 1000,
         (time.perf_counter() - replied) * 1000,
     )
-    return VoiceReply(
-        transcript, result, speech, int((heard - started) * 1000), int((time.perf_counter() - replied) * 1000)
-    )
+    return VoiceReply(transcript, result, speech)

@@ -29,10 +29,8 @@ from accounts.selectors import (
     family_children,
     family_guardian_ids,
 )
-from audio.clips import clip_decode
 from audio.models import AttemptDecision, AttemptKind, Voiceprint, VoiceprintAttempt, VoiceprintSample
-from audio.processing import clip_preprocess
-from audio.services.speech import voice_require_allowed
+from audio.services.speech import audio_prepare, voice_require_allowed
 from audio.voiceprints import calibrated_threshold, embedder, speech_require, voiceprint_score
 from happy_partner.errors import ApplicationError, Failure, not_found
 
@@ -86,7 +84,7 @@ class Heard:
 
 def _heard(data: bytes) -> Heard:
     """Samples of speech, or the error saying why not (``no_speech`` for tones, noise, silence)."""
-    processed = clip_preprocess(clip_decode(data))
+    _clip, processed = audio_prepare(data=data)
     analysis = speech_require(processed.samples, min_voiced_seconds=settings.VOICEPRINT_MIN_SPEECH_SECONDS)
     return Heard(processed.samples, analysis.voiced_seconds, processed.duration)
 
