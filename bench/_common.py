@@ -11,6 +11,8 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +100,28 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def timed_requests(send: Callable[[], list]) -> tuple[float, int]:
+    """Server time of ``send`` (in-process test-client requests: one or a sequence) and the SQL queries
+    they ran; any answer but a 200 without GraphQL errors ends the benchmark."""
+    from django.db import connection
+
+    executed = []
+
+    def count(execute, sql, params, many, context):  # survives the reconnect of each request (the pool)
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        responses = send()
+        elapsed = time.perf_counter() - started
+    for response in responses:
+        body = response.json() if response["Content-Type"].startswith("application/json") else None
+        if response.status_code != 200 or (isinstance(body, dict) and body.get("errors")):
+            raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}: {str(body)[:300]}")
+    return elapsed, len(executed)
 
 
 def percentile(samples: list[float], p: float) -> float:

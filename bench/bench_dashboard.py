@@ -97,21 +97,7 @@ def history(child_id: int, messages: int) -> None:
 
 
 def measure(client, url: str) -> tuple[float, int]:
-    from django.db import connection
-
-    executed = []
-
-    def count(execute, sql, params, many, context):  # survives the reconnect of each request (the pool)
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    return elapsed, len(executed)
+    return common.timed_requests(lambda: [client.get(url)])
 
 
 def main() -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -21,6 +23,17 @@ class HistoryFilters:
     until: datetime | None = None
     flagged: bool = False
     query: str | None = None
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> HistoryFilters:
+        """From what the history's query serializer validated (REST's query string, GraphQL's arguments)."""
+        return cls(
+            agent=data.get("agent"),
+            since=data.get("since"),
+            until=data.get("until"),
+            flagged=data.get("flagged", False),
+            query=data.get("q"),
+        )
 
 
 def _filtered(messages: QuerySet[Message], filters: HistoryFilters) -> QuerySet[Message]:

@@ -23,14 +23,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import ConsentScope, ParentalControls
-from accounts.principals import ChildPrincipal
+from accounts.models import ConsentScope
 from accounts.services.consent import consent_grant
-from accounts.snapshots import child_snapshot_invalidate
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent, TranscriptAccess, UsageDay
 from conversations.services.moderation import safety_event_review
-from conversations.services.pipeline import message_send
 from conversations.services.sessions import session_delete, session_end
+from tests.chat_world import child_says, switch_memory_on
 from tests.factories import Cast
 from tests.request_tables import DROP, INVALID, MALFORMED, NO_BODY, Raw, client_as, cursor, merged, send, table
 
@@ -102,23 +100,6 @@ def db_state() -> dict[str, list]:
     }
 
 
-def _switch_memory_on(child) -> None:
-    """What the parent's controls switch does, saved directly: controls_update() also re-validates the
-    whole row (its time-zone check scans the tz database, ~12 ms), which hundreds of cells would pay."""
-    controls = ParentalControls.objects.get(child=child)
-    controls.memory_enabled = True
-    controls.save(update_fields=["memory_enabled"])
-    child_snapshot_invalidate(child_id=child.pk)  # what the service does after a change
-
-
-def _say(child, text: str, *, device=None, session: int | None = None):
-    """As the child's paired ``device``, or (without one) as its first guardian in parent mode."""
-    actor = ChildPrincipal(child=child, device=device) if device else child.guardianships.first().guardian
-    result = message_send(actor=actor, child_id=child.pk, text=text, session_id=session)
-    assert result.refusal is None, result.refusal
-    return result
-
-
 @pytest.fixture
 def ids(cast: Cast) -> dict[str, Any]:
     """The world every row runs against, and the values for the ``{placeholders}`` in its paths.
@@ -132,20 +113,20 @@ def ids(cast: Cast) -> dict[str, Any]:
     for owner, child in ((cast.parent_a, cast.child_a1), (cast.parent_b, cast.child_b1)):
         consent_grant(actor=owner, child=child, scope=ConsentScope.MEMORY)
         consent_grant(actor=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
-        _switch_memory_on(child)
+        switch_memory_on(child)
     a1, dev_a1 = cast.child_a1, cast.device_a1
-    s_a1 = _say(a1, "我喜欢恐龙", device=dev_a1).session
-    _say(a1, "我不想活了", device=dev_a1, session=s_a1.pk)
-    s_ended = _say(a1, "我不想活了", device=dev_a1).session
+    s_a1 = child_says(a1, "我喜欢恐龙", device=dev_a1).session
+    child_says(a1, "我不想活了", device=dev_a1, session=s_a1.pk)
+    s_ended = child_says(a1, "我不想活了", device=dev_a1).session
     events = list(SafetyEvent.objects.filter(child=a1).order_by("pk"))
     assert len(events) >= 2, "the distress messages raised no safety events"
     ev_a1, ev_done = events[0], events[-1]
     assert ev_done.message.session_id == s_ended.pk
     safety_event_review(actor=cast.staff, event=ev_done, note="seen")
     session_end(actor=cast.parent_a, session=s_ended)
-    s_gone = _say(a1, "今天天气很好", device=dev_a1).session
+    s_gone = child_says(a1, "今天天气很好", device=dev_a1).session
     session_delete(actor=cast.parent_a, session=s_gone)
-    s_b1 = _say(cast.child_b1, "我喜欢恐龙", device=cast.device_b1).session
+    s_b1 = child_says(cast.child_b1, "我喜欢恐龙", device=cast.device_b1).session
     return {
         **cast.path_ids(),
         "s_a1": s_a1.pk,

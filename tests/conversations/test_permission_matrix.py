@@ -7,7 +7,7 @@ Every cell is its own test in a fresh database built by ``build_cast()`` (see te
 - parent_b owns child_b1 (paired device_b1);
 - staff is a Django superuser with no children; device_a1 / device_b1 hold child-scoped JWTs.
 
-On top of the cast, ``_setup_world`` has the children talk (through the real pipeline), so every
+On top of the cast, ``chat_world`` (tests/chat_world.py) has the children talk (through the real pipeline), so every
 id a row names exists: chats, their messages, a memory and a safety event per child, and a chat
 child_a1 tidied away (soft-deleted) that only its parents still see.
 
@@ -34,13 +34,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import ConsentScope, ParentalControls
-from accounts.principals import ChildPrincipal
-from accounts.services.consent import consent_grant
-from accounts.snapshots import child_snapshot_invalidate
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
-from conversations.services.pipeline import message_send
-from conversations.services.sessions import session_delete
+from tests.chat_world import chat_world
 from tests.factories import Cast
 
 PERSONAS = ("anonymous", "parent_a", "parent_b", "co_guardian", "device_a1", "device_b1", "staff")
@@ -78,7 +73,7 @@ TITLE_B1 = {"title": "Dinosaurs", "child": "{b1}"}
 RENAME = {"title": "Renamed"}
 NOTE = {"note": "called the family"}
 
-# Path and body placeholders (filled by `_setup_world`): {a1} {a2} {b1} children;
+# Path and body placeholders (filled by `chat_world`): {a1} {a2} {b1} children;
 # {s_a1} child_a1's open chat (started on device_a1), {s_gone} a chat of child_a1 the child deleted,
 # {s_a2} a chat of child_a2 (parent mode), {s_b1} child_b1's chat (device_b1);
 # {mem_a1} {mem_b1} a memory of each child; {ev_a1} {ev_b1} an unreviewed safety event of each child.
@@ -179,63 +174,6 @@ def _daytime():
     """The cast (tokens included), the world and the request all happen at a time chatting is allowed."""
     with time_machine.travel(MORNING, tick=False):
         yield
-
-
-def _consenting(cast: Cast) -> None:
-    """Memory needs its consent and its switch, so does the emotion companion (its switch is on by
-    default): both children get them, so each has a memory and emotion support really answers."""
-    for owner, child in ((cast.parent_a, cast.child_a1), (cast.parent_b, cast.child_b1)):
-        consent_grant(actor=owner, child=child, scope=ConsentScope.MEMORY)
-        consent_grant(actor=owner, child=child, scope=ConsentScope.EMOTION_COMPANION)
-        _switch_memory_on(child)
-
-
-def _switch_memory_on(child) -> None:
-    """What the parent's controls switch does, saved directly: controls_update() also re-validates the
-    whole row (its time-zone check scans the tz database, ~12 ms), which hundreds of cells would pay."""
-    controls = ParentalControls.objects.get(child=child)
-    controls.memory_enabled = True
-    controls.save(update_fields=["memory_enabled"])
-    child_snapshot_invalidate(child_id=child.pk)  # what the service does after a change
-
-
-def _say(child, text: str, *, device=None, session: int | None = None):
-    """As the child's paired ``device``, or (without one) as its first guardian in parent mode."""
-    actor = ChildPrincipal(child=child, device=device) if device else child.guardianships.first().guardian
-    result = message_send(actor=actor, child_id=child.pk, text=text, session_id=session)
-    assert result.refusal is None, result.refusal  # not quiet hours, not a limit
-    return result
-
-
-def _talk(cast: Cast, child, device) -> dict[str, int]:
-    """One chat: something to remember, then words of distress (a safety event)."""
-    first = _say(child, "我喜欢恐龙", device=device)
-    session = first.session.pk
-    _say(child, "我不想活了", device=device, session=session)
-    memory = MemoryFact.objects.get(child=child)
-    event = SafetyEvent.objects.filter(child=child).order_by("pk").first()
-    assert event is not None, "the distress message raised no safety event"
-    return {"session": session, "memory": memory.pk, "event": event.pk}
-
-
-def _setup_world(cast: Cast) -> dict[str, Any]:
-    _consenting(cast)
-    a1 = _talk(cast, cast.child_a1, cast.device_a1)
-    b1 = _talk(cast, cast.child_b1, cast.device_b1)
-    gone = _say(cast.child_a1, "今天天气很好", device=cast.device_a1).session
-    session_delete(actor=cast.parent_a, session=gone)
-    s_a2 = _say(cast.child_a2, "你好").session  # parent mode: no device
-    return {
-        **cast.path_ids(),
-        "s_a1": a1["session"],
-        "s_b1": b1["session"],
-        "s_gone": gone.pk,
-        "s_a2": s_a2.pk,
-        "mem_a1": a1["memory"],
-        "mem_b1": b1["memory"],
-        "ev_a1": a1["event"],
-        "ev_b1": b1["event"],
-    }
 
 
 def _fill(template: Any, ids: dict[str, Any]) -> Any:
@@ -459,7 +397,7 @@ _ID_NAMES = ("a1", "a2", "b1", "s_a1", "s_gone", "s_a2", "s_b1", "mem_a1", "mem_
 
 @pytest.mark.parametrize(("method", "path", "body", "persona", "expected"), list(_cells()))
 def test_permission_matrix(cast: Cast, method, path, body, persona, expected):
-    ids = _setup_world(cast)
+    ids = chat_world(cast)
     client = cast.client_for(persona)
     client.raise_request_exception = False  # an unhandled error must show as the 500 a client gets
     filled_path = path.format(**ids)

@@ -32,14 +32,7 @@ class SessionPagination(NewestFirstCursorPagination):
 def _filters(request) -> HistoryFilters:
     query = HistoryQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    data = query.validated_data
-    return HistoryFilters(
-        agent=data.get("agent"),
-        since=data.get("since"),
-        until=data.get("until"),
-        flagged=data.get("flagged", False),
-        query=data.get("q"),
-    )
+    return HistoryFilters.from_validated(query.validated_data)
 
 
 class SessionListView(ApiView):
