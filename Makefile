@@ -11,7 +11,7 @@ MO := $(PO:.po=.mo)
 # thread pool's threads end with it, and a connection a thread still holds then is not given back.
 TEST_ENV := SECRET_KEY=insecure-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz DATABASE_POOL_MAX=40
 
-.PHONY: run test setup lint migrate bench clean
+.PHONY: run test setup lint migrate bench clean graphql-schema
 
 $(STAMP): requirements.txt requirements-dev.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -50,6 +50,9 @@ bench: setup  # needs PostgreSQL and Redis on 127.0.0.1 (see bench/README.md)
 	$(PY) bench/bench_safety.py
 	$(PY) bench/bench_history.py
 	$(PY) bench/bench_chat_http.py
+
+graphql-schema: setup  # docs/schema.graphql, which a test keeps current
+	$(TEST_ENV) $(PY) manage.py graphql_schema
 
 migrate: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput

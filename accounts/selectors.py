@@ -110,7 +110,12 @@ def guardianship_get_for_child(*, child: ChildProfile, guardianship_id: int | st
 
 
 def consents_for_child(*, child: ChildProfile) -> QuerySet[ConsentRecord]:
-    return ConsentRecord.objects.filter(child=child)
+    return consents_for_children(child_ids=[child.pk])
+
+
+def consents_for_children(*, child_ids: list[int]) -> QuerySet[ConsentRecord]:
+    """Consent records of children the caller was already allowed to see (ids from a scoped read)."""
+    return ConsentRecord.objects.filter(child_id__in=child_ids)
 
 
 def consent_is_active(*, child_id: int, scope: ConsentScope | str) -> bool:
@@ -141,7 +146,12 @@ def device_require_paired(*, device_id: int) -> None:
 
 
 def devices_for_child(*, child: ChildProfile) -> QuerySet[Device]:
-    return Device.objects.filter(child=child)
+    return devices_for_children(child_ids=[child.pk])
+
+
+def devices_for_children(*, child_ids: list[int]) -> QuerySet[Device]:
+    """Devices of children the caller was already allowed to see (ids from a scoped read)."""
+    return Device.objects.filter(child_id__in=child_ids)
 
 
 def device_get_for_child(*, child: ChildProfile, device_id: int | str) -> Device:

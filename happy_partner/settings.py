@@ -245,6 +245,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Happy Partner <noreply@happy
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- REST API ----------------------------------------------------------------------------------------
+# GraphQL (happy_partner/graphql): introspection (__schema, __type) answers only where it is switched on;
+# production leaves it off (the schema is published in docs/schema.graphql instead).
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.ScopedJWTAuthentication",

@@ -8,6 +8,7 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from happy_partner.api.errors import json_not_found, json_server_error, unavailable_error
+from happy_partner.graphql.view import GraphQLView
 from happy_partner.views import healthz, readyz
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("conversations.api.urls")),
     path("api/v1/", include("audio.api.urls")),
     path("api/v1/", include("archive.api.urls")),
+    path("api/v1/graphql/", GraphQLView.as_view(), name="graphql"),
     path("", include("accounts.pages")),
     path("", include("conversations.pages")),
     path("", include("audio.pages")),

@@ -3,7 +3,8 @@ A foreign id answers 404 here, in one place."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile
@@ -43,3 +44,15 @@ def session_get_for_principal(*, principal: Actor, session_id: int) -> ChatSessi
     if session is None:
         raise not_found(_("No such chat."))
     return session
+
+
+def sessions_recent_for_children(*, child_ids: list[int], per_child: int) -> list[ChatSession]:
+    """The newest ``per_child`` chats of each of these children (ids from a scoped read: a parent's),
+    in one query whatever their number; newest first within a child, as the chat list orders them."""
+    rank = Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("started_at").desc(), F("id").desc()])
+    return list(
+        ChatSession.objects.filter(child_id__in=child_ids)
+        .annotate(rank=rank)
+        .filter(rank__lte=per_child)
+        .order_by("child_id", "rank")
+    )

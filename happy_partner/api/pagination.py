@@ -13,10 +13,13 @@ MIN_POSITION = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_POSITION = datetime(9000, 1, 1, tzinfo=UTC)
 
 
+MAX_PAGE_SIZE = 100  # the largest page of any list, over REST (page_size) and GraphQL (first)
+
+
 class NewestFirstCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
 
     def decode_cursor(self, request):
         """Refuse a cursor that does not decode, or whose position is not a sane timestamp (every
@@ -24,18 +27,25 @@ class NewestFirstCursorPagination(CursorPagination):
         try:
             cursor = super().decode_cursor(request)
         except NotFound:
-            raise _invalid_cursor() from None
+            raise invalid_cursor() from None
         if cursor is not None and cursor.position is not None:
-            position = parse_datetime(cursor.position) if isinstance(cursor.position, str) else None
-            try:
-                if position is None or not MIN_POSITION <= position.astimezone(UTC) <= MAX_POSITION:
-                    raise _invalid_cursor()
-            except (ValueError, OverflowError):
-                raise _invalid_cursor() from None
+            cursor_position(cursor.position)
         return cursor
 
 
-def _invalid_cursor() -> ApplicationError:
+def cursor_position(position: object) -> datetime:
+    """The datetime a cursor's position names, or ``invalid_cursor`` when it is not a sane timestamp:
+    a forged position must not reach the database (REST's cursors and GraphQL's alike)."""
+    parsed = parse_datetime(position) if isinstance(position, str) else None
+    try:
+        if parsed is None or not MIN_POSITION <= parsed.astimezone(UTC) <= MAX_POSITION:
+            raise invalid_cursor()
+    except (ValueError, OverflowError):
+        raise invalid_cursor() from None
+    return parsed
+
+
+def invalid_cursor() -> ApplicationError:
     return ApplicationError(
         code="invalid_cursor",
         message=_("The page cursor is not valid. Start again from the first page."),

@@ -82,6 +82,7 @@ def test_every_route_is_in_the_api_spec():
     assert missing == [], "routes docs/API_SPEC.md does not mention"
 
 
+GRAPHQL_ROUTE = "/api/v1/graphql/"
 UPLOAD_ROUTES = ("/api/v1/audio/process/", "/api/v1/audio/transcribe/", "/api/v1/chat/voice/", "/api/v1/voice/")
 
 
@@ -99,6 +100,8 @@ def test_options_never_fails_on_any_route(cast, persona):
             uploads = path.startswith(UPLOAD_ROUTES) or path.endswith("/voiceprint/")  # they take recordings
             assert body["parses"] == (["multipart/form-data"] if uploads else ["application/json"]), (path, body)
             assert "actions" not in body, (path, body)
+        elif path == GRAPHQL_ROUTE:  # GraphQL's shape, REST's codes
+            assert body["errors"][0]["extensions"]["code"] == "not_authenticated", body
         else:
             assert set(body) == {"error"}, (path, body)
 

@@ -104,6 +104,8 @@ MAY_REFUSE |= {
     # the address typed again must be the account's; a period among the offered ones (settings)
     "POST /api/v1/me/erase/": {"invalid:confirm"},
     "PUT /api/v1/children/{child_id}/retention/": {"invalid:transcript_days"},
+    # a string is a GraphQL document only if it parses and names what the schema has
+    "POST /api/v1/graphql/": {"invalid_query", "invalid:variables", "invalid:operationName"},
 }
 ALWAYS_MAY_REFUSE = {401, 403, 404, 409, 429}
 # As the TLS proxy in front of the server says it (the server redirects plain HTTP to HTTPS); messages
@@ -116,7 +118,9 @@ def refusal_is_expected(label: str, response) -> bool:
         return True
     if response.status_code not in (400, 413, 415):
         return False
-    error = response.json()["error"]
+    body = response.json()
+    # GraphQL answers in its own shape, with the same codes and fields
+    error = body["errors"][0]["extensions"] if "errors" in body else body["error"]
     reasons = {error["code"], *(f"{error['code']}:{field}" for field in error["fields"])}
     for field, messages in error["fields"].items():
         if isinstance(messages, list):
