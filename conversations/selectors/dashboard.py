@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -68,14 +68,21 @@ def child_cards_for_guardian(*, user: User, now: datetime) -> list[ChildCard]:
     for child_id, day in today.items():
         usage_filter |= Q(child_id=child_id, day=day)
     seconds = dict(UsageDay.objects.filter(usage_filter).values_list("child_id", "seconds"))
-    # Today's feelings: the child's messages of the last 24 hours, kept per child if in their local day.
+    # Today's feelings: each child's messages of today in their own time zone, counted in SQL.
+    today_filter = Q()
+    for child_id, day in today.items():
+        midnight = datetime.combine(day, time.min, tzinfo=zones[child_id])
+        today_filter |= Q(child_id=child_id, created_at__gte=midnight, created_at__lt=midnight + timedelta(days=1))
     feelings: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = Message.objects.filter(
-        child_id__in=ids, role=MessageRole.CHILD, created_at__gte=now - timedelta(days=1)
-    ).exclude(emotion="")
-    for child_id, emotion, created_at in rows.values_list("child_id", "emotion", "created_at"):
-        if created_at.astimezone(zones[child_id]).date() == today[child_id]:
-            feelings[child_id][emotion] += 1
+    rows = (
+        Message.objects.filter(today_filter, role=MessageRole.CHILD)
+        .exclude(emotion="")
+        .values("child_id", "emotion")
+        .annotate(n=Count("id"))
+        .values_list("child_id", "emotion", "n")
+    )
+    for child_id, emotion, n in rows:
+        feelings[child_id][emotion] += n
     alerts = dict(
         SafetyEvent.objects.filter(child_id__in=ids, alert_due=True, acknowledged_at__isnull=True)
         .values("child_id")
