@@ -36,8 +36,8 @@ class NewestFirstCursorPagination(CursorPagination):
 def cursor_position(position: object) -> datetime:
     """The datetime a cursor's position names, or ``invalid_cursor`` when it is not a sane timestamp:
     a forged position must not reach the database (REST's cursors and GraphQL's alike)."""
-    parsed = parse_datetime(position) if isinstance(position, str) else None
     try:
+        parsed = parse_datetime(position) if isinstance(position, str) else None  # 2026-13-01: ValueError
         if parsed is None or not MIN_POSITION <= parsed.astimezone(UTC) <= MAX_POSITION:
             raise invalid_cursor()
     except (ValueError, OverflowError):

@@ -36,7 +36,7 @@ class ApiView(GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method in WRITE_METHODS:
+        if request.method in WRITE_METHODS and hasattr(self, request.method.lower()):  # else DRF's 405
             data = request.data
             if data in (None, {}) or _takes_a_body(self, request.method):
                 return

@@ -30,7 +30,7 @@ from conversations.services.alerts import safety_alert_acknowledge
 from conversations.services.audit import transcript_read_record
 from happy_partner.errors import ApplicationError, not_found
 from happy_partner.graphql.context import parent, principal
-from happy_partner.graphql.inputs import checked, int_id
+from happy_partner.graphql.inputs import checked, child_ref, int_id
 from happy_partner.graphql.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, Ordering, connection
 
 BY_START = Ordering("started_at")  # the chat list's order (REST: SessionPagination)
@@ -266,7 +266,7 @@ class ChatQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Session] | None:
-        chats = sessions_for_principal(principal=principal(info), child_id=child)
+        chats = sessions_for_principal(principal=principal(info), child_id=None if child is None else child_ref(child))
         return connection(chats, first=first, after=after, ordering=BY_START)
 
     @strawberry.field
@@ -303,7 +303,7 @@ class ChatQuery:
             page = connection(messages_for_session(session_id=chat.pk, filters=filters), first=first, after=after)
             transcript_read_record(reader=reader, child_id=chat.child_id, session_id=chat.pk, via=AccessVia.API)
             return page
-        kid = child_for_principal(principal=reader, child_id=child)
+        kid = child_for_principal(principal=reader, child_id=None if child is None else child_ref(child))
         rows = messages_for_child(
             child_id=kid.pk, filters=filters, visible_sessions_only=isinstance(reader, ChildPrincipal)
         )
@@ -313,7 +313,7 @@ class ChatQuery:
 
     @strawberry.field(description="Activity, learning and feelings per day over the last `days` (1 to 90).")
     def insights(self, info: Info, child: strawberry.ID, days: int = 30) -> Insights | None:
-        kid = child_get_for_guardian(user=parent(info), child_id=child)
+        kid = child_get_for_guardian(user=parent(info), child_id=child_ref(child))
         days = checked(InsightsQuerySerializer, {"days": days})["days"]
         time_zone = child_snapshot(child_id=kid.pk).controls.time_zone
         args = {"child_id": kid.pk, "days": days, "now": timezone.now(), "time_zone": time_zone}
@@ -323,14 +323,14 @@ class ChatQuery:
     def memories(
         self, info: Info, child: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Memory] | None:
-        kid = child_get_for_guardian(user=parent(info), child_id=child)
+        kid = child_get_for_guardian(user=parent(info), child_id=child_ref(child))
         return connection(memories_for_child(child=kid), first=first, after=after)
 
     @strawberry.field(description="Everything the safety checks recorded for a child, newest first.")
     def safety_events(
         self, info: Info, child: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[SafetyEventType] | None:
-        kid = child_get_for_guardian(user=parent(info), child_id=child)
+        kid = child_get_for_guardian(user=parent(info), child_id=child_ref(child))
         return connection(safety_events_for_child(child=kid), first=first, after=after)
 
     @strawberry.field(description="Alerts of all the parent's children, newest first; `open`: not yet marked seen.")

@@ -6,8 +6,10 @@ client but its code (logged by type, never with a child's words)."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from rest_framework import exceptions
@@ -18,6 +20,7 @@ from happy_partner.errors import ApplicationError, Failure
 logger = logging.getLogger(__name__)
 
 INVALID_QUERY = "invalid_query"  # GraphQL's own syntax and validation errors (their text is GraphQL's)
+SUGGESTION = re.compile(r"\s*Did you mean .*$", re.S)
 
 
 def limit_error(code: str, message: str) -> GraphQLError:
@@ -49,6 +52,8 @@ def error_entry(error: GraphQLError) -> tuple[dict[str, Any], Failure | None]:
     elif original is None or isinstance(original, GraphQLError):
         code = (error.extensions or {}).get("code", INVALID_QUERY)
         message, fields = error.message, {}
+        if not settings.GRAPHQL_INTROSPECTION:  # "Did you mean 'first'?" would tell the schema piece by piece
+            message = SUGGESTION.sub("", message)
     else:
         extensions, kind = _unexpected(error)
         code, message, fields = extensions["code"], extensions["message"], {}

@@ -10,6 +10,7 @@ from typing import Annotated, Any, cast
 import strawberry
 import strawberry_django
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from strawberry import auto
 from strawberry.types import Info
 
@@ -30,7 +31,7 @@ from conversations.selectors.dashboard import child_cards_for_guardian
 from conversations.selectors.scope import sessions_recent_for_children
 from happy_partner.graphql.chats import Session
 from happy_partner.graphql.context import batch, parent, principal
-from happy_partner.graphql.inputs import validated
+from happy_partner.graphql.inputs import child_ref, int_id, validated
 from happy_partner.graphql.pagination import page_size
 
 LIST_CAP = 100  # a child's devices and consent records: newest first, at most this many
@@ -264,7 +265,7 @@ class FamilyQuery:
 
     @strawberry.field(description="One of the parent's children; any other id is not_found.")
     def child(self, info: Info, id: strawberry.ID) -> Child | None:
-        child = child_get_for_guardian(user=parent(info), child_id=id)
+        child = child_get_for_guardian(user=parent(info), child_id=child_ref(id))
         batch(info).register([child.pk])
         return child  # type: ignore[return-value]
 
@@ -297,12 +298,13 @@ class FamilyMutation:
     @strawberry.mutation(description="Change a child's rules: the next message obeys them (REST: PATCH controls/).")
     def controls_update(self, info: Info, child: strawberry.ID, input: ControlsInput) -> Controls | None:
         user = parent(info)
-        profile = child_get_for_guardian(user=user, child_id=child)
+        profile = child_get_for_guardian(user=user, child_id=child_ref(child))
         data = validated(ControlsSerializer, input, partial=True)
         return controls_update(actor=user, child=profile, data=data)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Remove a paired device at once (REST: devices/{id}/revoke/).")
     def device_revoke(self, info: Info, child: strawberry.ID, device: strawberry.ID) -> DeviceType | None:
         user = parent(info)
-        found = device_get_for_child(child=child_get_for_guardian(user=user, child_id=child), device_id=device)
+        kid = child_get_for_guardian(user=user, child_id=child_ref(child))
+        found = device_get_for_child(child=kid, device_id=int_id(device, missing=_("No such device.")))
         return device_revoke(actor=user, device=found)  # type: ignore[return-value]

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 import strawberry
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.serializers import Serializer
 from strawberry.utils.str_converters import to_camel_case
@@ -38,9 +39,17 @@ def validated(serializer_class: type[Serializer], value: Any, *, partial: bool =
     return checked(serializer_class, data, partial=partial)
 
 
-def int_id(value: str, *, missing: str) -> int:
-    """An ``ID`` argument as a row id; one that is not a number names nothing: ``not_found``."""
-    try:
-        return int(value)
-    except ValueError:
-        raise not_found(missing) from None
+MAX_ID = 2**63 - 1  # the largest row id PostgreSQL and SQLite store
+
+
+def int_id(value: str | int, *, missing: str) -> int:
+    """An ``ID`` argument as a row id; anything else (" 1", "١", "", "-1", past 2**63) names nothing:
+    ``not_found``, as REST's paths answer."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+        raise not_found(missing)
+    return int(text)
+
+
+def child_ref(value: str) -> int:
+    return int_id(value, missing=_("No such child."))

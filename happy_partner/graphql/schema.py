@@ -34,7 +34,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     # An app sends the same few documents again and again: each is parsed and validated once per process
-    # (bounded LRU caches: 128 documents), which was a quarter of the family overview's server time.
+    # (bounded LRU caches: 128 documents), about a tenth of the family overview's server time.
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ParserCache,

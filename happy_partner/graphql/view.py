@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from accounts.api.permissions import IsParentOrChildDevice
 from happy_partner.api import serializers
 from happy_partner.api.views import ApiView
 from happy_partner.graphql.context import GraphQLContext
-from happy_partner.graphql.errors import error_entry, from_rest_body, http_status
+from happy_partner.graphql.errors import INVALID_QUERY, error_entry, from_rest_body, http_status
 from happy_partner.graphql.schema import schema
 
 MAX_QUERY_CHARACTERS = 20_000
@@ -55,12 +58,20 @@ class GraphQLView(ApiView):
     def post(self, request):
         body = GraphQLRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = schema.execute_sync(
-            body.validated_data["query"],
-            variable_values=body.validated_data.get("variables") or None,
-            operation_name=body.validated_data.get("operationName") or None,
-            context_value=GraphQLContext(request=request),
-        )
+        try:
+            result = schema.execute_sync(
+                body.validated_data["query"],
+                variable_values=body.validated_data.get("variables") or None,
+                operation_name=body.validated_data.get("operationName") or None,
+                context_value=GraphQLContext(request=request),
+            )
+        except (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError):
+            # No operation by that name, or a document of fragments only: nothing can run.
+            message = _("This document has no operation to run by that name.")
+            return Response(
+                {"data": None, "errors": [{"message": message, "extensions": {"code": INVALID_QUERY, "fields": {}}}]},
+                status=400,
+            )
         payload: dict[str, Any] = {"data": result.data}
         if not result.errors:
             return Response(payload)

@@ -2,7 +2,11 @@
 large pages, by literal or by variable), too many tokens, too long, introspection in production;
 and the printed schema in docs/ is the schema served."""
 
+# ruff: noqa: E501
+
 from __future__ import annotations
+
+import time
 
 import pytest
 from django.core.management import call_command
@@ -137,3 +141,65 @@ def test_the_schema_check_fails_on_a_stale_file(tmp_path, monkeypatch):
         call_command("graphql_schema", "--check")
     call_command("graphql_schema")
     assert stale.read_text() == schema_text()
+
+
+@pytest.mark.django_db
+def test_fragments_spread_twice_at_every_level_are_costed_once_each(parent):
+    """A document of 60 fragments each spreading the next twice would be 2**60 fields to walk naively."""
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(60))
+    query = "query { ...F0 } " + chain + " fragment F60 on Query { __typename }"
+    started = time.perf_counter()
+    _refused(parent, query, "query_too_complex")
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.django_db
+def test_aliases_cannot_multiply_the_database_work_of_one_request(parent, cast):
+    many = (
+        "query($c: ID!) { "
+        + " ".join(f"m{i}: messages(child: $c, first: 1) {{ nodes {{ id }} }}" for i in range(11))
+        + " }"
+    )
+    reads = _refused(parent, many, "query_too_complex", {"c": cast.child_a1.pk})
+    assert reads <= 2
+    through_a_fragment = (
+        "query($c: ID!) { ...M } fragment M on Query { "
+        + " ".join(f"m{i}: messages(child: $c, first: 1) {{ nodes {{ id }} }}" for i in range(11))
+        + " }"
+    )
+    _refused(parent, through_a_fragment, "query_too_complex", {"c": cast.child_a1.pk})
+    reports = (
+        "query($c: ID!) { "
+        + " ".join(
+            f"i{i}: insights(child: $c, days: 90) {{ activity {{ __typename }} learning {{ __typename }} emotions {{ __typename }} }}"
+            for i in range(10)
+        )
+        + " }"
+    )
+    _refused(parent, reports, "query_too_complex", {"c": cast.child_a1.pk})
+    ten = (
+        "query($c: ID!) { "
+        + " ".join(f"m{i}: messages(child: $c, first: 1) {{ nodes {{ id }} }}" for i in range(10))
+        + " }"
+    )
+    assert graphql(parent, ten, {"c": cast.child_a1.pk})[0] == 200
+
+
+@pytest.mark.django_db
+def test_a_document_with_nothing_to_run_by_that_name_is_refused(parent):
+    for body in (
+        {"query": "query A { me { __typename } }", "operationName": "B"},
+        {"query": "fragment F on Query { me { __typename } }"},
+    ):
+        response = parent.post(URL, body, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["extensions"]["code"] == "invalid_query"
+
+
+@pytest.mark.django_db
+def test_suggestions_do_not_tell_the_schema_while_introspection_is_off(parent, settings):
+    settings.GRAPHQL_INTROSPECTION = False
+    status, body = graphql(parent, "{ sessions(firs: 1) { nodes { id } } }")
+    assert status == 400 and "Did you mean" not in body["errors"][0]["message"], body
+    settings.GRAPHQL_INTROSPECTION = True
+    assert "Did you mean" in graphql(parent, "{ sessions(firs: 1) { nodes { id } } }")[1]["errors"][0]["message"]

@@ -281,3 +281,43 @@ def test_graphql_shares_the_parent_s_request_budget_with_rest(cast, monkeypatch)
     assert graphql(client, "{ me { __typename } }")[0] == 200
     status, body = graphql(client, "{ me { __typename } }")
     assert status == 429 and error_codes(body) == ["throttled"], body
+
+
+@pytest.mark.django_db
+def test_ids_that_name_no_row_are_not_found_never_a_server_error(cast, world):
+    client = cast.client_for("parent_a")
+    for bad in (" 1", "١", "", "-1", "1.5", "99999999999999999999"):
+        for query in (
+            f'{{ child(id: "{bad}") {{ id }} }}',
+            f'{{ sessions(child: "{bad}") {{ nodes {{ id }} }} }}',
+            f'{{ session(id: "{bad}") {{ id }} }}',
+            f'mutation {{ alertsMarkSeen(ids: ["{bad}"]) {{ id }} }}',
+            f'mutation {{ deviceRevoke(child: "{cast.child_a1.pk}", device: "{bad}") {{ id }} }}',
+        ):
+            status, body = graphql(client, query)
+            assert status == 200 and error_codes(body) == ["not_found"], (query, body)
+
+
+@pytest.mark.django_db
+def test_a_cursor_naming_an_impossible_date_is_invalid_over_graphql_and_rest(cast, world):
+    import base64
+
+    client = cast.client_for("parent_a")
+    forged = base64.urlsafe_b64encode(b"2026-13-01T00:00:00+00:00|1").decode().rstrip("=")
+    status, body = graphql(client, f'{{ sessions(after: "{forged}") {{ nodes {{ id }} }} }}')
+    assert error_codes(body) == ["invalid_cursor"], body
+    rest_cursor = base64.b64encode(b"p=2026-13-01T00%3A00%3A00%2B00%3A00").decode()
+    response = client.get(f"/api/v1/sessions/?cursor={rest_cursor}")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_cursor"
+
+
+@pytest.mark.django_db
+def test_a_method_a_route_does_not_have_is_405_even_with_a_body(cast, world):
+    client = cast.client_for("parent_a")
+    for method in ("put", "patch"):
+        response = getattr(client, method)(URL, {"query": "{ me { __typename } }"}, format="json")
+        assert (
+            response.status_code == 405 and response.json()["errors"][0]["extensions"]["code"] == "method_not_allowed"
+        )
+        response = getattr(client, method)("/api/v1/me/", {"name": "x"}, format="json")
+        assert response.status_code == 405 and response.json()["error"]["code"] == "method_not_allowed"
