@@ -32,7 +32,7 @@ from conversations.models import Message
 from conversations.models.messages import FLAGGED_ACTIONS
 from conversations.models.safety import AccessVia
 from conversations.selectors.care import memories_for_child, memory_get_for_child
-from conversations.selectors.dashboard import alerts_for_guardian, child_cards_for_guardian
+from conversations.selectors.dashboard import alerts_for_guardian, alerts_get_for_guardian, child_cards_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child
 from conversations.selectors.insights import (
     activity_for_child,
@@ -41,7 +41,7 @@ from conversations.selectors.insights import (
     hard_moments,
     learning_for_child,
 )
-from conversations.services.alerts import safety_alert_acknowledge
+from conversations.services.alerts import safety_alerts_acknowledge
 from conversations.services.audit import transcript_read_record
 from conversations.services.memories import memory_delete
 from happy_partner.errors import ApplicationError
@@ -174,10 +174,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_seen(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = alerts_for_guardian(user=page_parent(request)).filter(pk=event_id).first()
-    if event is None:
-        raise Http404(_("No such alert."))
-    safety_alert_acknowledge(actor=page_parent(request), event=event)
+    try:
+        events = alerts_get_for_guardian(user=page_parent(request), event_ids=[event_id])
+    except ApplicationError:
+        raise Http404(_("No such alert.")) from None
+    safety_alerts_acknowledge(actor=page_parent(request), events=events)
     return redirect("alerts")
 
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import ChildProfile, User
 from accounts.selectors import children_for_guardian
 from conversations.models import ChatSession, Message, MessageRole, SafetyEvent, UsageDay
+from happy_partner.errors import not_found
 
 NEUTRAL = "neutral"
 
@@ -47,6 +49,16 @@ def alerts_for_guardian(*, user: User) -> QuerySet[SafetyEvent]:
         .select_related("child__controls")
         .order_by("-created_at", "-id")
     )
+
+
+def alerts_get_for_guardian(*, user: User, event_ids: list[int]) -> list[SafetyEvent]:
+    """These alerts, all of the guardian's children's, or ``not_found`` (none is any use alone: a
+    parent marking several seen means all of them)."""
+    wanted = set(event_ids)
+    events = list(alerts_for_guardian(user=user).filter(pk__in=wanted))
+    if len(events) != len(wanted):
+        raise not_found(_("No such alert."))
+    return events
 
 
 def _mood(seen: Counter[str]) -> str:

@@ -183,13 +183,14 @@ def safety_alerts_redeliver(*, now: datetime | None = None) -> int:
     return delivered
 
 
-def safety_alert_acknowledge(*, actor: User, event: SafetyEvent) -> SafetyEvent:
-    """A guardian marks an alert seen, for the whole family (the caller scoped the event to the
-    guardian's children). Seen twice is seen: the first guardian and time are kept."""
-    updated = SafetyEvent.objects.filter(pk=event.pk, acknowledged_at__isnull=True).update(
+def safety_alerts_acknowledge(*, actor: User, events: list[SafetyEvent]) -> list[SafetyEvent]:
+    """A guardian marks alerts seen, for the whole family (the caller scoped the events to the
+    guardian's children: ``alerts_get_for_guardian``), in one statement whatever their number. Seen
+    twice is seen: the first guardian and time are kept."""
+    ids = [event.pk for event in events]
+    updated = SafetyEvent.objects.filter(pk__in=ids, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now(), acknowledged_by=actor
     )
     if updated:
-        logger.info("safety alert seen event_id=%s by user_id=%s", event.pk, actor.pk)
-    event.refresh_from_db(fields=["acknowledged_at", "acknowledged_by"])
-    return event
+        logger.info("safety alerts seen count=%s event_ids=%s by user_id=%s", updated, ids, actor.pk)
+    return list(SafetyEvent.objects.filter(pk__in=ids).order_by("-created_at", "-id"))

@@ -22,13 +22,13 @@ from conversations.api.serializers import HistoryQuerySerializer, InsightsQueryS
 from conversations.models import ChatSession, MemoryFact, Message, SafetyEvent
 from conversations.models.safety import AccessVia
 from conversations.selectors.care import memories_for_child, safety_events_for_child
-from conversations.selectors.dashboard import alerts_for_guardian, open_alerts_for_guardian
+from conversations.selectors.dashboard import alerts_for_guardian, alerts_get_for_guardian, open_alerts_for_guardian
 from conversations.selectors.history import HistoryFilters, messages_for_child, messages_for_session
 from conversations.selectors.insights import activity_for_child, emotions_for_child, learning_for_child
 from conversations.selectors.scope import child_for_principal, session_get_for_principal, sessions_for_principal
-from conversations.services.alerts import safety_alert_acknowledge
+from conversations.services.alerts import safety_alerts_acknowledge
 from conversations.services.audit import transcript_read_record
-from happy_partner.errors import ApplicationError, not_found
+from happy_partner.errors import ApplicationError
 from happy_partner.graphql.context import parent, principal
 from happy_partner.graphql.inputs import checked, child_ref, int_id
 from happy_partner.graphql.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, Ordering, connection
@@ -356,8 +356,6 @@ class ChatMutation:
                 message=_("Some fields are not valid."),
                 fields={"ids": [_("Give between 1 and %(max)d ids.") % {"max": MAX_PAGE}]},
             )
-        wanted = {int_id(value, missing=_("No such alert.")) for value in ids}
-        events = list(alerts_for_guardian(user=user).filter(pk__in=wanted))
-        if len(events) != len(wanted):
-            raise not_found(_("No such alert."))
-        return [safety_alert_acknowledge(actor=user, event=event) for event in events]  # type: ignore[misc]
+        wanted = [int_id(value, missing=_("No such alert.")) for value in ids]
+        events = alerts_get_for_guardian(user=user, event_ids=wanted)
+        return safety_alerts_acknowledge(actor=user, events=events)  # type: ignore[return-value]
