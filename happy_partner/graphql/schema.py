@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import strawberry
@@ -15,8 +14,6 @@ from strawberry.types import ExecutionContext
 from happy_partner.graphql.chats import ChatMutation, ChatQuery
 from happy_partner.graphql.family import FamilyMutation, FamilyQuery
 from happy_partner.graphql.limits import MAX_TOKENS, QueryLimits
-
-logger = logging.getLogger(__name__)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "schema.graphql"
 
